@@ -1,0 +1,252 @@
+import type { Message } from "@parley/db";
+import { queryFromInfo } from "@pothos/plugin-prisma";
+import { filter, pipe } from "graphql-yoga";
+import { builder } from "../../graphql/builder.ts";
+import { requireViewer } from "../../graphql/context.ts";
+import { MAX_PAGE_SIZE, pageArgs, pageWindow } from "../../graphql/pagination.ts";
+import { topics } from "../../realtime/topics.ts";
+import { UserRef } from "../users/users.schema.ts";
+import { CHAT_EVENT_KINDS, type ChatEvent, type MessagePayload } from "./chat.events.ts";
+import { peerOf } from "./chat.pair.ts";
+
+/** Event payloads carry messages as JSON; the Message type reads the same fields from either shape. */
+const asMessage = (payload: MessagePayload) => payload as unknown as Message;
+
+export const MessageRef = builder.prismaObject("Message", {
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    chatId: t.exposeID("chatId"),
+    cursor: t.string({
+      description: "Opaque position in the chat, for `messages(before:)` and `messages(after:)`.",
+      resolve: (message) => String(message.seq),
+    }),
+    sender: t.relation("sender"),
+    content: t.exposeString("content"),
+    clientTimestamp: t.exposeString("clientTimestamp", {
+      nullable: true,
+      description: "The sender's own token, echoed so a client can match its pending message.",
+    }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    isRead: t.exposeBoolean("isRead"),
+    isLiked: t.exposeBoolean("isLiked"),
+  }),
+});
+
+const MessagePage = builder
+  .objectRef<{ nodes: Message[]; hasNextPage: boolean; endCursor: string | null; chatId: string }>("MessagePage")
+  .implement({
+    fields: (t) => ({
+      nodes: t.field({ type: [MessageRef], resolve: (page) => page.nodes }),
+      hasNextPage: t.exposeBoolean("hasNextPage"),
+      endCursor: t.exposeString("endCursor", {
+        nullable: true,
+        description: "Pass as before/after for the next page.",
+      }),
+      totalCount: t.int({
+        description: "All messages in the chat.",
+        resolve: (page, _args, ctx) => ctx.services.chat.countMessages(page.chatId),
+      }),
+    }),
+  });
+
+export const ChatRef = builder.prismaObject("Chat", {
+  description: "A one-to-one conversation, seen from the viewer's side.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    activityAt: t.expose("activityAt", { type: "DateTime", description: "Last message time, or creation time." }),
+    peer: t.field({
+      type: UserRef,
+      description: "The other participant.",
+      select: (_args, _ctx, nested) => ({ userA: nested(true), userB: nested(true) }),
+      resolve: (chat, _args, ctx) => (chat.userAId === ctx.viewer?.id ? chat.userB : chat.userA),
+    }),
+    lastMessage: t.field({
+      type: MessageRef,
+      nullable: true,
+      select: (_args, _ctx, nested) => ({ messages: nested({ take: 1, orderBy: { seq: "desc" } }) }),
+      resolve: (chat) => chat.messages[0] ?? null,
+    }),
+    unreadCount: t.int({
+      description: "Messages sent to me in this chat that I have not read.",
+      select: (_args, ctx) => ({
+        _count: { select: { messages: { where: { isRead: false, senderId: { not: ctx.viewer?.id ?? "" } } } } },
+      }),
+      resolve: (chat) => chat._count.messages,
+    }),
+    isBlockedByMe: t.boolean({
+      resolve: async (chat, _args, ctx) =>
+        (await ctx.loaders.blockFlags.load(peerOf(chat, requireViewer(ctx).id))).blockedByMe,
+    }),
+    hasBlockedMe: t.boolean({
+      resolve: async (chat, _args, ctx) =>
+        (await ctx.loaders.blockFlags.load(peerOf(chat, requireViewer(ctx).id))).hasBlockedMe,
+    }),
+    messages: t.field({
+      type: MessagePage,
+      description:
+        "Newest first; `before:` pages back in history. `after:` returns what came after a cursor, oldest " +
+        "first, so a reconnecting client catches up in order.",
+      args: {
+        first: t.arg.int({ required: false, description: `Page size, 1 to ${MAX_PAGE_SIZE} (default 30).` }),
+        before: t.arg.string({ required: false }),
+        after: t.arg.string({ required: false }),
+        offset: t.arg.int({ required: false }),
+      },
+      resolve: (chat, args, ctx, info) =>
+        ctx.services.chat.messages(
+          requireViewer(ctx).id,
+          chat.id,
+          { ...args, first: pageWindow({ first: args.first }, 30).take },
+          queryFromInfo({ context: ctx, info, path: ["nodes"] }),
+        ),
+    }),
+  }),
+});
+
+const ChatPage = builder
+  .objectRef<{ nodes: object[]; totalCount: number; hasNextPage: boolean }>("ChatPage")
+  .implement({
+    fields: (t) => ({
+      nodes: t.field({ type: [ChatRef], resolve: (page) => page.nodes as never }),
+      totalCount: t.exposeInt("totalCount"),
+      hasNextPage: t.exposeBoolean("hasNextPage"),
+    }),
+  });
+
+const OpenChatPayload = builder.objectRef<{ chat: object; created: boolean }>("OpenChatPayload").implement({
+  fields: (t) => ({
+    chat: t.field({ type: ChatRef, resolve: (payload) => payload.chat as never }),
+    created: t.exposeBoolean("created", { description: "True when this call created the chat." }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  chats: t.field({
+    type: ChatPage,
+    description: "My chats, most recent activity first.",
+    args: pageArgs,
+    resolve: (_root, args, ctx, info) =>
+      ctx.services.chat.listChats(
+        requireViewer(ctx).id,
+        pageWindow(args, 20),
+        queryFromInfo({ context: ctx, info, path: ["nodes"] }),
+      ),
+  }),
+  chat: t.prismaField({
+    type: ChatRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_query, _root, args, ctx) => ctx.services.chat.requireChat(requireViewer(ctx).id, args.id),
+  }),
+  chatWith: t.prismaField({
+    type: ChatRef,
+    nullable: true,
+    description: "My chat with a user, or null if we have none yet.",
+    args: { username: t.arg.string({ required: true }) },
+    resolve: (_query, _root, args, ctx) => ctx.services.chat.chatWith(requireViewer(ctx).id, args.username),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  openChat: t.field({
+    type: OpenChatPayload,
+    description: "Get or create my chat with a user.",
+    args: { username: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.services.chat.openChat(requireViewer(ctx).id, args.username),
+  }),
+  sendMessage: t.field({
+    type: MessageRef,
+    description: "Send 1 to 255 characters; both participants' sockets receive a MessageSentEvent.",
+    args: {
+      chatId: t.arg.id({ required: true }),
+      content: t.arg.string({ required: true }),
+      clientTimestamp: t.arg.string({ required: false }),
+    },
+    resolve: async (_root, args, ctx) => asMessage(await ctx.services.chat.sendMessage(requireViewer(ctx).id, args)),
+  }),
+  setMessageLiked: t.prismaField({
+    type: MessageRef,
+    args: { messageId: t.arg.id({ required: true }), liked: t.arg.boolean({ required: true }) },
+    resolve: (_query, _root, args, ctx) =>
+      ctx.services.chat.setMessageLiked(requireViewer(ctx).id, args.messageId, args.liked),
+  }),
+  markMessageRead: t.prismaField({
+    type: MessageRef,
+    args: { messageId: t.arg.id({ required: true }) },
+    resolve: (_query, _root, args, ctx) => ctx.services.chat.markMessageRead(requireViewer(ctx).id, args.messageId),
+  }),
+  setTyping: t.boolean({
+    description: "Tell the other participant I am typing (not stored).",
+    args: { chatId: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.services.chat.setTyping(requireViewer(ctx).id, args.chatId),
+  }),
+}));
+
+type EventOf<K extends ChatEvent["kind"]> = Extract<ChatEvent, { kind: K }>;
+
+const MessageSentEvent = builder.objectRef<EventOf<"MESSAGE_SENT">>("MessageSentEvent").implement({
+  fields: (t) => ({
+    at: t.expose("at", { type: "DateTime" }),
+    chatId: t.exposeID("chatId"),
+    message: t.field({ type: MessageRef, resolve: (event) => asMessage(event.message) }),
+  }),
+});
+
+const MessageLikedEvent = builder.objectRef<EventOf<"MESSAGE_LIKED">>("MessageLikedEvent").implement({
+  description: "A message was liked or unliked (`liked` tells which).",
+  fields: (t) => ({
+    at: t.expose("at", { type: "DateTime" }),
+    chatId: t.exposeID("chatId"),
+    messageId: t.exposeID("messageId"),
+    liked: t.exposeBoolean("liked"),
+    byUserId: t.exposeID("byUserId"),
+  }),
+});
+
+const MessageReadEvent = builder.objectRef<EventOf<"MESSAGE_READ">>("MessageReadEvent").implement({
+  fields: (t) => ({
+    at: t.expose("at", { type: "DateTime" }),
+    chatId: t.exposeID("chatId"),
+    messageId: t.exposeID("messageId"),
+    byUserId: t.exposeID("byUserId"),
+  }),
+});
+
+const TypingEvent = builder.objectRef<EventOf<"TYPING">>("TypingEvent").implement({
+  fields: (t) => ({
+    at: t.expose("at", { type: "DateTime" }),
+    chatId: t.exposeID("chatId"),
+    user: t.field({ type: UserRef, resolve: (event) => event.user as never }),
+  }),
+});
+
+const StreamReadyEvent = builder.objectRef<{ kind: "STREAM_READY"; at: string }>("StreamReadyEvent").implement({
+  description: "First event of a stream: it is live, so catching up by cursor now leaves no gap.",
+  fields: (t) => ({ at: t.expose("at", { type: "DateTime" }) }),
+});
+
+const eventTypes = {
+  MESSAGE_SENT: MessageSentEvent,
+  MESSAGE_LIKED: MessageLikedEvent,
+  MESSAGE_READ: MessageReadEvent,
+  TYPING: TypingEvent,
+  STREAM_READY: StreamReadyEvent,
+};
+
+const ChatEventRef = builder.unionType("ChatEvent", {
+  types: Object.values(eventTypes),
+  resolveType: (event) => eventTypes[(event as { kind: keyof typeof eventTypes }).kind],
+});
+
+builder.subscriptionFields((t) => ({
+  chatEvents: t.field({
+    type: ChatEventRef,
+    description: "Live events of all my chats, on every open socket of both participants.",
+    subscribe: (_root, _args, ctx) =>
+      pipe(
+        ctx.bus.subscribe(topics.inbox(requireViewer(ctx).id)),
+        filter((event) => event.kind === "STREAM_READY" || CHAT_EVENT_KINDS.has(event.kind)),
+      ),
+    resolve: (event) => event as never,
+  }),
+}));

@@ -1,0 +1,243 @@
+import { randomUUID } from "node:crypto";
+import type { Chat, Message, Prisma, PrismaClient, Sql } from "@parley/db";
+import { badInput, forbidden, notFound } from "../../graphql/errors.ts";
+import type { PageWindow } from "../../graphql/pagination.ts";
+import type { Logger } from "../../infra/logger.ts";
+import type { EventBus } from "../../realtime/event-bus.ts";
+import { topics } from "../../realtime/topics.ts";
+import type { UsersService } from "../users/users.service.ts";
+import { publicUserSelect } from "../users/users.service.ts";
+import type { ChatEvent, MessagePayload } from "./chat.events.ts";
+import { chatPair, isParticipant, peerOf } from "./chat.pair.ts";
+import { MessageWriter } from "./message-writer.ts";
+
+export const MAX_MESSAGE_LENGTH = 255;
+const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface SendMessageInput {
+  chatId: string;
+  content: string;
+  clientTimestamp?: string | null;
+}
+
+export interface MessageQuery {
+  first: number;
+  /** older than this cursor, newest first */
+  before?: string | null;
+  /** newer than this cursor, oldest first: catch-up after a reconnect */
+  after?: string | null;
+  offset?: number | null;
+}
+
+type Include = { include?: Prisma.MessageInclude; select?: Prisma.MessageSelect };
+
+/** One-to-one chats: every chat rule lives here, once. */
+export class ChatService {
+  private readonly writer: MessageWriter;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    sql: Sql,
+    private readonly bus: EventBus,
+    private readonly users: UsersService,
+    private readonly logger: Logger,
+  ) {
+    this.writer = new MessageWriter(sql);
+  }
+
+  /** Gets or creates the chat with `username`; blocks do not prevent it (flags tell the client). */
+  async openChat(viewerId: string, username: string): Promise<{ chat: Chat; created: boolean }> {
+    const peer = await this.users.requireByUsername(username);
+    if (peer.id === viewerId) throw badInput("You can't chat with yourself.", "username");
+    const pair = chatPair(viewerId, peer.id);
+    const inserted = await this.prisma.chat.createManyAndReturn({ data: [pair], skipDuplicates: true });
+    const chat = inserted[0] ?? (await this.prisma.chat.findUniqueOrThrow({ where: { userAId_userBId: pair } }));
+    return { chat, created: inserted.length === 1 };
+  }
+
+  async chatWith(viewerId: string, username: string): Promise<Chat | null> {
+    const peer = await this.users.requireByUsername(username);
+    if (peer.id === viewerId) throw badInput("You can't chat with yourself.", "username");
+    return this.prisma.chat.findUnique({ where: { userAId_userBId: chatPair(viewerId, peer.id) } });
+  }
+
+  /** Only participants may read or write a chat. */
+  async requireChat(viewerId: string, chatId: string): Promise<Chat> {
+    const chat = UUID.test(chatId) ? await this.prisma.chat.findUnique({ where: { id: chatId } }) : null;
+    if (!chat) throw notFound("Chat not found.");
+    if (!isParticipant(chat, viewerId)) throw forbidden("You are not a participant of this chat.");
+    return chat;
+  }
+
+  /** The viewer's chats, most recent activity first. */
+  async listChats(viewerId: string, window: PageWindow, query: object = {}) {
+    const where = { OR: [{ userAId: viewerId }, { userBId: viewerId }] };
+    const [nodes, totalCount] = await Promise.all([
+      this.prisma.chat.findMany({ ...query, where, orderBy: [{ activityAt: "desc" }, { id: "desc" }], ...window }),
+      this.prisma.chat.count({ where }),
+    ]);
+    return { nodes, totalCount, hasNextPage: window.skip + nodes.length < totalCount };
+  }
+
+  async messages(viewerId: string, chatId: string, page: MessageQuery, query: Include = {}) {
+    await this.requireChat(viewerId, chatId);
+    if (page.before && page.after) throw badInput("Use either before or after, not both.");
+    if ((page.before || page.after) && page.offset) throw badInput("offset cannot be combined with a cursor.");
+    const after = page.after ? parseCursor(page.after, "after") : undefined;
+    const before = page.before ? parseCursor(page.before, "before") : undefined;
+    const rows = await this.prisma.message.findMany({
+      ...query,
+      where: { chatId, seq: after !== undefined ? { gt: after } : before !== undefined ? { lt: before } : undefined },
+      orderBy: { seq: after !== undefined ? "asc" : "desc" },
+      skip: page.offset ?? 0,
+      take: page.first + 1,
+    });
+    const nodes = rows.slice(0, page.first);
+    const last = nodes.at(-1);
+    return { nodes, hasNextPage: rows.length > page.first, endCursor: last ? String(last.seq) : null, chatId };
+  }
+
+  countMessages(chatId: string): Promise<number> {
+    return this.prisma.message.count({ where: { chatId } });
+  }
+
+  async sendMessage(viewerId: string, input: SendMessageInput): Promise<MessagePayload> {
+    const content = input.content;
+    const clientTimestamp = input.clientTimestamp ?? null;
+    const length = [...content].length;
+    if (length < 1 || length > MAX_MESSAGE_LENGTH) {
+      throw badInput(`A message must be 1 to ${MAX_MESSAGE_LENGTH} characters.`, "content");
+    }
+    if (clientTimestamp !== null && clientTimestamp.length > MAX_CLIENT_TIMESTAMP_LENGTH) {
+      throw badInput(`clientTimestamp must be at most ${MAX_CLIENT_TIMESTAMP_LENGTH} characters.`, "clientTimestamp");
+    }
+    if (!UUID.test(input.chatId)) throw notFound("Chat not found.");
+    const id = randomUUID();
+    const chatId = input.chatId.toLowerCase();
+    const written = await this.writer.write({ id, chatId, senderId: viewerId, content, clientTimestamp });
+    if (!written) throw await this.whyCannotSend(viewerId, chatId);
+    const message: MessagePayload = {
+      id,
+      chatId,
+      seq: written.seq,
+      senderId: viewerId,
+      sender: written.sender,
+      content,
+      clientTimestamp,
+      createdAt: written.createdAt.toISOString(),
+      isRead: false,
+      isReallyRead: false,
+      isLiked: false,
+    };
+    await this.publish([written.userAId, written.userBId], {
+      kind: "MESSAGE_SENT",
+      at: message.createdAt,
+      chatId,
+      message,
+    });
+    return message;
+  }
+
+  /** Likes are a single flag per message, set by the receiver only. */
+  async setMessageLiked(viewerId: string, messageId: string, liked: boolean): Promise<Message> {
+    const { message, chat } = await this.requireMessage(viewerId, messageId);
+    if (message.senderId === viewerId) throw forbidden("You can't like your own message.");
+    await this.requireNotBlocked(chat);
+    const updated = await this.prisma.message.update({ where: { id: message.id }, data: { isLiked: liked } });
+    await this.publish([chat.userAId, chat.userBId], {
+      kind: "MESSAGE_LIKED",
+      at: new Date().toISOString(),
+      chatId: chat.id,
+      messageId: message.id,
+      liked,
+      byUserId: viewerId,
+    });
+    return updated;
+  }
+
+  /** The receiver marks a message read; reading your own message changes nothing. */
+  async markMessageRead(viewerId: string, messageId: string): Promise<Message> {
+    const { message, chat } = await this.requireMessage(viewerId, messageId);
+    if (message.senderId === viewerId || message.isReallyRead) return message;
+    const updated = await this.prisma.message.update({
+      where: { id: message.id },
+      data: { isRead: true, isReallyRead: true },
+    });
+    await this.publish([chat.userAId, chat.userBId], {
+      kind: "MESSAGE_READ",
+      at: new Date().toISOString(),
+      chatId: chat.id,
+      messageId: message.id,
+      byUserId: viewerId,
+    });
+    return updated;
+  }
+
+  /** Ephemeral: pushed to the peer, never stored. */
+  async setTyping(viewerId: string, chatId: string): Promise<boolean> {
+    const chat = await this.requireChat(viewerId, chatId);
+    await this.requireNotBlocked(chat);
+    const user = await this.prisma.user.findUniqueOrThrow({ where: { id: viewerId }, select: publicUserSelect });
+    await this.publish([peerOf(chat, viewerId)], { kind: "TYPING", at: new Date().toISOString(), chatId, user });
+    return true;
+  }
+
+  /** Unread messages sent to the viewer across all chats. */
+  unreadCount(viewerId: string): Promise<number> {
+    return this.prisma.message.count({
+      where: {
+        isRead: false,
+        senderId: { not: viewerId },
+        chat: { OR: [{ userAId: viewerId }, { userBId: viewerId }] },
+      },
+    });
+  }
+
+  private async requireMessage(viewerId: string, messageId: string) {
+    const message = UUID.test(messageId)
+      ? await this.prisma.message.findUnique({ where: { id: messageId }, include: { chat: true } })
+      : null;
+    if (!message) throw notFound("Message not found.");
+    if (!isParticipant(message.chat, viewerId)) throw forbidden("You are not a participant of this chat.");
+    return { message, chat: message.chat };
+  }
+
+  private async requireNotBlocked(chat: Chat): Promise<void> {
+    const block = await this.prisma.block.findFirst({
+      where: {
+        OR: [
+          { blockerId: chat.userAId, blockedId: chat.userBId },
+          { blockerId: chat.userBId, blockedId: chat.userAId },
+        ],
+      },
+    });
+    if (block) throw forbidden("One of you has blocked the other.");
+  }
+
+  /** Called only when the batched insert refused a message: finds which rule it broke. */
+  private async whyCannotSend(viewerId: string, chatId: string): Promise<Error> {
+    try {
+      await this.requireNotBlocked(await this.requireChat(viewerId, chatId));
+      return new Error(`Message to chat ${chatId} was refused for no known reason`);
+    } catch (error) {
+      return error as Error;
+    }
+  }
+
+  /** Pub/sub only nudges: a failed publish is logged, the write stands, clients catch up by cursor. */
+  private async publish(userIds: string[], event: ChatEvent): Promise<void> {
+    await Promise.all(
+      userIds.map((userId) =>
+        this.bus.publish(topics.inbox(userId), event).catch((error: unknown) => {
+          this.logger.error({ err: error, kind: event.kind }, "publish failed");
+        }),
+      ),
+    );
+  }
+}
+
+function parseCursor(cursor: string, field: string): number {
+  if (!/^\d{1,9}$/.test(cursor)) throw badInput(`${field} is not a valid cursor.`, field);
+  return Number(cursor);
+}

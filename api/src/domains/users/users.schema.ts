@@ -1,0 +1,101 @@
+import { builder } from "../../graphql/builder.ts";
+import { requireViewer } from "../../graphql/context.ts";
+import { pageArgs, pageWindow } from "../../graphql/pagination.ts";
+import { DEFAULT_AVATAR } from "./users.service.ts";
+
+export const UserRef = builder.prismaObject("User", {
+  description: "A player's public profile.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    username: t.exposeString("username"),
+    nickname: t.exposeString("nickname"),
+    avatar: t.string({ resolve: (user) => user.avatar ?? DEFAULT_AVATAR }),
+    elo: t.exposeInt("elo"),
+    isBlockedByMe: t.boolean({
+      description: "The viewer blocked this user.",
+      resolve: async (user, _args, ctx) => (await ctx.loaders.blockFlags.load(user.id)).blockedByMe,
+    }),
+    hasBlockedMe: t.boolean({
+      description: "This user blocked the viewer.",
+      resolve: async (user, _args, ctx) => (await ctx.loaders.blockFlags.load(user.id)).hasBlockedMe,
+    }),
+  }),
+});
+
+const UserPage = builder
+  .objectRef<{ nodes: object[]; totalCount: number; hasNextPage: boolean }>("UserPage")
+  .implement({
+    fields: (t) => ({
+      nodes: t.field({ type: [UserRef], resolve: (page) => page.nodes as never }),
+      totalCount: t.exposeInt("totalCount"),
+      hasNextPage: t.exposeBoolean("hasNextPage"),
+    }),
+  });
+
+export const MeRef = builder.prismaObject("User", {
+  variant: "Me",
+  description: "The logged-in user, with what only they may see.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    username: t.exposeString("username"),
+    nickname: t.exposeString("nickname"),
+    avatar: t.string({ resolve: (user) => user.avatar ?? DEFAULT_AVATAR }),
+    elo: t.exposeInt("elo"),
+    email: t.exposeString("email"),
+    profile: t.variant(UserRef, { description: "The same user as others see them." }),
+    unreadMessageCount: t.int({
+      description: "Messages sent to me, in any chat, that I have not read.",
+      resolve: (user, _args, ctx) => ctx.services.chat.unreadCount(user.id),
+    }),
+    friends: t.field({
+      type: UserPage,
+      description: "Users I added as friends (one-way).",
+      args: pageArgs,
+      resolve: (user, args, ctx) => ctx.services.users.friends(user.id, pageWindow(args, 20)),
+    }),
+    blockedUsers: t.field({
+      type: UserPage,
+      args: pageArgs,
+      resolve: (user, args, ctx) => ctx.services.users.blockedUsers(user.id, pageWindow(args, 20)),
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  me: t.prismaField({
+    type: MeRef,
+    resolve: (query, _root, _args, ctx) =>
+      ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id: requireViewer(ctx).id } }),
+  }),
+  user: t.prismaField({
+    type: UserRef,
+    description: "A user by username (case-insensitive).",
+    args: { username: t.arg.string({ required: true }) },
+    resolve: async (_query, _root, args, ctx) => {
+      requireViewer(ctx);
+      return ctx.services.users.requireByUsername(args.username);
+    },
+  }),
+  searchUsers: t.field({
+    type: UserPage,
+    description: "Users whose username or nickname starts with `query` (any case); hides users who blocked me.",
+    args: { query: t.arg.string({ required: true }), ...pageArgs },
+    resolve: (_root, args, ctx) => ctx.services.users.search(requireViewer(ctx).id, args.query, pageWindow(args, 20)),
+  }),
+}));
+
+builder.mutationFields((t) => {
+  const relationMutation = (description: string, action: "addFriend" | "removeFriend" | "blockUser" | "unblockUser") =>
+    t.prismaField({
+      type: UserRef,
+      description,
+      args: { username: t.arg.string({ required: true }) },
+      resolve: (_query, _root, args, ctx) => ctx.services.users[action](requireViewer(ctx).id, args.username),
+    });
+  return {
+    addFriend: relationMutation("Follow a user (one-way); they get a NEW_FRIEND notification.", "addFriend"),
+    removeFriend: relationMutation("Stop following a user.", "removeFriend"),
+    blockUser: relationMutation("Block a user: no messages either way; unfriends them.", "blockUser"),
+    unblockUser: relationMutation("Unblock a user.", "unblockUser"),
+  };
+});

@@ -1,0 +1,125 @@
+import type { Prisma, PrismaClient, User } from "@parley/db";
+import { badInput, conflict, notFound } from "../../graphql/errors.ts";
+import type { PageWindow } from "../../graphql/pagination.ts";
+import { markPairChatRead, restorePairChatUnread } from "../chat/chat.blocking.ts";
+import { lookupKey } from "./users.validation.ts";
+
+export const DEFAULT_AVATAR = "/img/default_avatar.png";
+
+/** Public profile fields: safe to embed in events and show to anyone. */
+export interface PublicUser {
+  id: string;
+  username: string;
+  nickname: string;
+  avatar: string | null;
+  elo: number;
+}
+
+export const publicUserSelect = { id: true, username: true, nickname: true, avatar: true, elo: true } as const;
+
+export class UsersService {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  findByUsername(username: string): Promise<User | null> {
+    return this.prisma.user.findUnique({ where: { usernameKey: lookupKey(username) } });
+  }
+
+  async requireByUsername(username: string): Promise<User> {
+    const user = await this.findByUsername(username);
+    if (!user) throw notFound(`User ${username} not found.`);
+    return user;
+  }
+
+  /** Prefix search on username or nickname, hiding users who blocked the viewer. */
+  search(viewerId: string, query: string, window: PageWindow) {
+    const key = lookupKey(query.trim());
+    return this.userPage(
+      {
+        OR: [{ usernameKey: { startsWith: key } }, { nicknameKey: { startsWith: key } }],
+        blocks: { none: { blockedId: viewerId } },
+      },
+      window,
+    );
+  }
+
+  friends(viewerId: string, window: PageWindow) {
+    return this.userPage({ friendedBy: { some: { userId: viewerId } } }, window);
+  }
+
+  blockedUsers(viewerId: string, window: PageWindow) {
+    return this.userPage({ blockedBy: { some: { blockerId: viewerId } } }, window);
+  }
+
+  /** One-way: the viewer follows `username`. Creates a NEW_FRIEND notification for them. */
+  async addFriend(viewerId: string, username: string): Promise<User> {
+    const friend = await this.requireOther(viewerId, username, "You can't add yourself as a friend.");
+    const [already, blocked] = await Promise.all([
+      this.prisma.friendship.findUnique({ where: { userId_friendId: { userId: viewerId, friendId: friend.id } } }),
+      this.prisma.block.findUnique({ where: { blockerId_blockedId: { blockerId: viewerId, blockedId: friend.id } } }),
+    ]);
+    if (already) throw conflict(`User ${friend.username} is already in your friends.`);
+    if (blocked) throw conflict(`User ${friend.username} is in your blocklist.`);
+    const viewer = await this.prisma.user.findUniqueOrThrow({ where: { id: viewerId }, select: publicUserSelect });
+    await this.prisma.$transaction([
+      this.prisma.friendship.create({ data: { userId: viewerId, friendId: friend.id } }),
+      this.prisma.notification.create({
+        data: {
+          receiverId: friend.id,
+          actorId: viewerId,
+          kind: "NEW_FRIEND",
+          data: { username: viewer.username, nickname: viewer.nickname, avatar: viewer.avatar ?? DEFAULT_AVATAR },
+        },
+      }),
+    ]);
+    return friend;
+  }
+
+  async removeFriend(viewerId: string, username: string): Promise<User> {
+    const friend = await this.requireByUsername(username);
+    const { count } = await this.prisma.friendship.deleteMany({ where: { userId: viewerId, friendId: friend.id } });
+    if (count === 0) throw conflict(`User ${friend.username} is not in your friends.`);
+    return friend;
+  }
+
+  /** Blocking also unfriends them and marks the pair's chat read, so it stops counting as unread. */
+  async blockUser(viewerId: string, username: string): Promise<User> {
+    const target = await this.requireOther(viewerId, username, "You can't block yourself.");
+    await this.prisma
+      .$transaction(async (tx) => {
+        await tx.block.create({ data: { blockerId: viewerId, blockedId: target.id } });
+        await tx.friendship.deleteMany({ where: { userId: viewerId, friendId: target.id } });
+        await markPairChatRead(tx, viewerId, target.id);
+      })
+      .catch((error: unknown) => {
+        if ((error as { code?: string }).code === "P2002")
+          throw conflict(`User ${target.username} is already blocked.`);
+        throw error;
+      });
+    return target;
+  }
+
+  /** Unblocking restores the unread state of messages that were never actually read. */
+  async unblockUser(viewerId: string, username: string): Promise<User> {
+    const target = await this.requireByUsername(username);
+    await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.block.deleteMany({ where: { blockerId: viewerId, blockedId: target.id } });
+      if (count === 0) throw conflict(`User ${target.username} is not in your blocklist.`);
+      await restorePairChatUnread(tx, viewerId, target.id);
+    });
+    return target;
+  }
+
+  private async userPage(where: Prisma.UserWhereInput, window: PageWindow) {
+    const [nodes, totalCount] = await Promise.all([
+      this.prisma.user.findMany({ where, orderBy: [{ nicknameKey: "asc" }, { usernameKey: "asc" }], ...window }),
+      this.prisma.user.count({ where }),
+    ]);
+    return { nodes, totalCount, hasNextPage: window.skip + nodes.length < totalCount };
+  }
+
+  private async requireOther(viewerId: string, username: string, selfMessage: string): Promise<User> {
+    const user = await this.requireByUsername(username);
+    if (user.id === viewerId) throw badInput(selfMessage, "username");
+    return user;
+  }
+}

@@ -1,0 +1,49 @@
+import type { PrismaClient } from "@parley/db";
+import type { ChatService } from "../domains/chat/chat.service.ts";
+import type { AuthService } from "../domains/users/auth.service.ts";
+import type { UsersService } from "../domains/users/users.service.ts";
+import type { EventBus } from "../realtime/event-bus.ts";
+import { unauthenticated } from "./errors.ts";
+import { createLoaders, type Loaders } from "./loaders.ts";
+
+export interface Services {
+  auth: AuthService;
+  users: UsersService;
+  chat: ChatService;
+}
+
+export interface Viewer {
+  id: string;
+  /** access token expiry, epoch seconds */
+  tokenExp: number;
+}
+
+/** Per-operation context, the same for HTTP and WebSocket operations. */
+export interface Context {
+  viewer: Viewer | null;
+  /** why there is no viewer, when a token was presented */
+  authProblem: "invalid" | "expired" | null;
+  prisma: PrismaClient;
+  bus: EventBus;
+  services: Services;
+  loaders: Loaders;
+  /** HTTP only: cookies to set on the response (undefined over WebSocket). */
+  cookies: CookieJar | undefined;
+  /** raw refresh token from the request cookie, if any */
+  refreshCookie: string | undefined;
+  cookieSecure: boolean;
+}
+
+export type CookieJar = string[];
+
+export function requireViewer(ctx: Context): Viewer {
+  if (ctx.viewer) return ctx.viewer;
+  throw unauthenticated(ctx.authProblem === "expired" ? "Your session has expired." : undefined);
+}
+
+export function baseContext(
+  deps: Pick<Context, "prisma" | "bus" | "services" | "cookieSecure">,
+  auth: Pick<Context, "viewer" | "authProblem">,
+): Omit<Context, "cookies" | "refreshCookie"> {
+  return { ...deps, ...auth, loaders: createLoaders(deps.prisma, auth.viewer?.id) };
+}

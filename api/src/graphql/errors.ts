@@ -1,0 +1,17 @@
+import { GraphQLError } from "graphql";
+
+export type ErrorCode = "UNAUTHENTICATED" | "FORBIDDEN" | "BAD_USER_INPUT" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED";
+
+/** An expected failure: shown to the client with its code; anything else is masked and logged. */
+export class ParleyError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extra } });
+  }
+}
+
+export const unauthenticated = (message = "You must be logged in.") => new ParleyError("UNAUTHENTICATED", message);
+export const forbidden = (message: string) => new ParleyError("FORBIDDEN", message);
+export const notFound = (message: string) => new ParleyError("NOT_FOUND", message);
+export const conflict = (message: string) => new ParleyError("CONFLICT", message);
+export const badInput = (message: string, field?: string) =>
+  new ParleyError("BAD_USER_INPUT", message, field ? { field } : {});

@@ -1,0 +1,57 @@
+import { createYoga, type YogaServerInstance } from "graphql-yoga";
+import { accessTokenFrom, readCookie, type TokenService } from "../infra/auth.ts";
+import type { Logger } from "../infra/logger.ts";
+import { baseContext, type Context, type Viewer } from "./context.ts";
+import { schema } from "./schema.ts";
+
+export type Deps = Pick<Context, "prisma" | "bus" | "services" | "cookieSecure"> & {
+  tokens: TokenService;
+  logger: Logger;
+};
+
+/** What graphql-ws hands to the context factory instead of an HTTP request. */
+export interface WsInitialContext {
+  transport: "ws";
+  token: string | undefined;
+}
+
+export type ParleyYoga = YogaServerInstance<Partial<WsInitialContext>, Context>;
+
+export function createParleyYoga(deps: Deps): ParleyYoga {
+  const cookieJars = new WeakMap<Request, string[]>();
+  return createYoga<Partial<WsInitialContext>, Context>({
+    schema,
+    graphqlEndpoint: "/graphql",
+    graphiql: { title: "Parley GraphQL explorer", subscriptionsProtocol: "WS" },
+    logging: {
+      debug: (...args) => deps.logger.debug(args),
+      info: (...args) => deps.logger.info(args),
+      warn: (...args) => deps.logger.warn(args),
+      error: (...args) => deps.logger.error(args),
+    },
+    // Every transport builds its context here, so token checks apply to each operation.
+    context: async (initial) => {
+      const cookie = initial.request?.headers.get("cookie");
+      const token =
+        initial.transport === "ws"
+          ? initial.token
+          : accessTokenFrom({ authorization: initial.request.headers.get("authorization"), cookie });
+      const check = await deps.tokens.verifyAccess(token);
+      const viewer: Viewer | null = check.ok ? { id: check.claims.userId, tokenExp: check.claims.exp } : null;
+      const cookies = initial.request ? [] : undefined;
+      if (cookies && initial.request) cookieJars.set(initial.request, cookies);
+      return {
+        ...baseContext(deps, { viewer, authProblem: check.ok || check.reason === "missing" ? null : check.reason }),
+        cookies,
+        refreshCookie: readCookie(cookie, "refresh_token"),
+      };
+    },
+    plugins: [
+      {
+        onResponse({ request, response }) {
+          for (const cookie of cookieJars.get(request) ?? []) response.headers.append("set-cookie", cookie);
+        },
+      },
+    ],
+  });
+}

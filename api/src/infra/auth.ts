@@ -1,0 +1,87 @@
+import { createHash, randomBytes } from "node:crypto";
+import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+
+export interface AccessClaims {
+  userId: string;
+  /** expiry, epoch seconds */
+  exp: number;
+}
+
+export type TokenCheck = { ok: true; claims: AccessClaims } | { ok: false; reason: "missing" | "invalid" | "expired" };
+
+/** Short-lived HS256 access tokens (sub = user id) and opaque refresh tokens stored hashed. */
+export class TokenService {
+  readonly #key: Uint8Array;
+
+  constructor(
+    secret: string,
+    readonly accessTtl: number,
+    readonly refreshTtl: number,
+  ) {
+    this.#key = new TextEncoder().encode(secret);
+  }
+
+  async signAccess(userId: string): Promise<{ token: string; expiresAt: Date }> {
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + this.accessTtl;
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(userId)
+      .setIssuedAt(now)
+      .setExpirationTime(exp)
+      .sign(this.#key);
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  async verifyAccess(token: string | undefined | null): Promise<TokenCheck> {
+    if (!token) return { ok: false, reason: "missing" };
+    try {
+      const { payload } = await jwtVerify(token, this.#key, { algorithms: ["HS256"] });
+      if (typeof payload.sub !== "string" || typeof payload.exp !== "number") return { ok: false, reason: "invalid" };
+      return { ok: true, claims: { userId: payload.sub, exp: payload.exp } };
+    } catch (error) {
+      return { ok: false, reason: error instanceof joseErrors.JWTExpired ? "expired" : "invalid" };
+    }
+  }
+
+  newRefreshToken(): { token: string; hash: string; expiresAt: Date } {
+    const token = randomBytes(32).toString("base64url");
+    return { token, hash: hashRefreshToken(token), expiresAt: new Date(Date.now() + this.refreshTtl * 1000) };
+  }
+}
+
+export function hashRefreshToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** `Authorization: Bearer x` first, then the `access_token` cookie. */
+export function accessTokenFrom(headers: {
+  authorization?: string | null;
+  cookie?: string | null;
+}): string | undefined {
+  const bearer = headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  return bearer ?? readCookie(headers.cookie, "access_token");
+}
+
+export function readCookie(header: string | null | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+export interface CookieOptions {
+  maxAge?: number;
+  httpOnly?: boolean;
+  secure: boolean;
+}
+
+export function serializeCookie(name: string, value: string, options: CookieOptions): string {
+  const parts = [`${name}=${encodeURIComponent(value)}`, "Path=/", "SameSite=Lax"];
+  if (options.maxAge !== undefined) parts.push(`Max-Age=${options.maxAge}`);
+  if (options.httpOnly ?? true) parts.push("HttpOnly");
+  if (options.secure) parts.push("Secure");
+  return parts.join("; ");
+}

@@ -1,0 +1,60 @@
+import { RedisPubSub } from "graphql-redis-subscriptions";
+import { PubSub, type PubSubEngine } from "graphql-subscriptions";
+import { FixedBuffer, Repeater } from "graphql-yoga";
+import { Redis } from "ioredis";
+import type { Logger } from "../infra/logger.ts";
+import type { StreamReady, Topic } from "./topics.ts";
+
+/** Events a slow subscriber may fall behind by before its stream is ended (it then catches up by cursor). */
+const SUBSCRIBER_BUFFER = 1024;
+
+/**
+ * Typed pub/sub over an in-memory engine (embedded mode) or Redis (shared mode). Delivery is
+ * at-most-once: the database is the source of truth and clients catch up by cursor.
+ */
+export interface EventBus {
+  publish<T>(topic: Topic<T>, event: T): Promise<void>;
+  /** Yields `STREAM_READY` once the underlying subscription is live, then the topic's events. */
+  subscribe<T>(topic: Topic<T>): Repeater<T | StreamReady>;
+  close(): Promise<void>;
+}
+
+export function createEventBus(redisUrl: string | undefined, logger: Logger): EventBus {
+  if (!redisUrl) return busOver(new PubSub(), async () => {});
+  // Separate connections: a subscribed Redis connection cannot run other commands.
+  const publisher = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  const subscriber = new Redis(redisUrl);
+  for (const client of [publisher, subscriber]) {
+    client.on("error", (error) => logger.error({ err: error }, "redis connection error"));
+  }
+  const engine = new RedisPubSub({ publisher, subscriber });
+  return busOver(engine, async () => {
+    await engine.close();
+  });
+}
+
+function busOver(engine: PubSubEngine, closeEngine: () => Promise<void>): EventBus {
+  return {
+    publish: (topic, event) => engine.publish(topic, event),
+    subscribe<T>(topic: Topic<T>) {
+      return new Repeater<T | StreamReady>(async (push, stop) => {
+        const overflow = (error: unknown) => stop(error instanceof Error ? error : new Error(String(error)));
+        const id = await engine.subscribe(
+          topic,
+          (event: T) => {
+            try {
+              push(event).catch(overflow);
+            } catch (error) {
+              overflow(error);
+            }
+          },
+          {},
+        );
+        push({ kind: "STREAM_READY", at: new Date().toISOString() }).catch(overflow);
+        await stop;
+        engine.unsubscribe(id);
+      }, new FixedBuffer(SUBSCRIBER_BUFFER));
+    },
+    close: closeEngine,
+  };
+}

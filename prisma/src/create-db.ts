@@ -1,0 +1,64 @@
+import { mkdir } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client.ts";
+import { migrate } from "./migrate.ts";
+import { pgliteSql, poolSql, type Sql } from "./sql.ts";
+
+export interface DbConfig {
+  /** PostgreSQL URL; when absent Parley embeds PGlite. */
+  databaseUrl?: string | undefined;
+  /** PGlite data directory; "memory://" keeps everything in memory (tests). */
+  dataDir: string;
+  poolSize?: number;
+  /** Apply pending migrations before returning (default true). */
+  migrate?: boolean;
+}
+
+export interface Db {
+  prisma: PrismaClient;
+  sql: Sql;
+  kind: "postgres" | "pglite";
+  close(): Promise<void>;
+}
+
+export async function createDb(config: DbConfig): Promise<Db> {
+  const db = config.databaseUrl
+    ? connectPostgres(config.databaseUrl, config.poolSize)
+    : await openPglite(config.dataDir);
+  if (config.migrate ?? true) await migrate(db.sql);
+  return db;
+}
+
+function connectPostgres(connectionString: string, max = 20): Db {
+  const pool = new pg.Pool({ connectionString, max });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    sql: poolSql(pool),
+    kind: "postgres",
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Db> {
+  if (!dataDir.startsWith("memory://")) await mkdir(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir);
+  // The adapter is typed against an older @prisma/driver-adapter-utils; the runtime contract is the same.
+  const adapter = new PrismaPGlite(pglite) as unknown as PrismaPg;
+  const prisma = new PrismaClient({ adapter });
+  return {
+    prisma,
+    sql: pgliteSql(pglite),
+    kind: "pglite",
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
