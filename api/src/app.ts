@@ -9,13 +9,14 @@ import { attachGraphqlWs } from "./graphql/ws.ts";
 import { createParleyYoga } from "./graphql/yoga.ts";
 import { TokenService } from "./infra/auth.ts";
 import { createLogger, type Logger } from "./infra/logger.ts";
-import { createEventBus } from "./realtime/event-bus.ts";
+import { createEventBus, type EventBus } from "./realtime/event-bus.ts";
 
 export interface App {
   /** Listens on `port` (0 = any free port) and resolves with the bound port. */
   start(port?: number, host?: string): Promise<number>;
   stop(): Promise<void>;
   logger: Logger;
+  bus: EventBus;
 }
 
 /** Composition root: database, pub/sub, services, GraphQL over HTTP and WebSocket. */
@@ -43,6 +44,7 @@ export async function createApp(config: Config): Promise<App> {
 
   return {
     logger,
+    bus,
     start: (port = config.port, host = config.host) =>
       new Promise((resolve, reject) => {
         server.once("error", reject);

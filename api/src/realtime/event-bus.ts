@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { RedisPubSub } from "graphql-redis-subscriptions";
 import { PubSub, type PubSubEngine } from "graphql-subscriptions";
 import { FixedBuffer, Repeater } from "graphql-yoga";
@@ -16,11 +17,17 @@ export interface EventBus {
   publish<T>(topic: Topic<T>, event: T): Promise<void>;
   /** Yields `STREAM_READY` once the underlying subscription is live, then the topic's events. */
   subscribe<T>(topic: Topic<T>): Repeater<T | StreamReady>;
+  /** Live subscriptions in this process: what a leak would make grow. */
+  activeSubscriptions(): number;
   close(): Promise<void>;
 }
 
 export function createEventBus(redisUrl: string | undefined, logger: Logger): EventBus {
-  if (!redisUrl) return busOver(new PubSub(), async () => {});
+  if (!redisUrl) {
+    // One listener per live subscription is the design; leaks are caught by activeSubscriptions().
+    const eventEmitter = new EventEmitter().setMaxListeners(0);
+    return busOver(new PubSub({ eventEmitter }), async () => {});
+  }
   // Separate connections: a subscribed Redis connection cannot run other commands.
   const publisher = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
   const subscriber = new Redis(redisUrl);
@@ -34,7 +41,9 @@ export function createEventBus(redisUrl: string | undefined, logger: Logger): Ev
 }
 
 function busOver(engine: PubSubEngine, closeEngine: () => Promise<void>): EventBus {
+  let active = 0;
   return {
+    activeSubscriptions: () => active,
     publish: (topic, event) => engine.publish(topic, event),
     subscribe<T>(topic: Topic<T>) {
       return new Repeater<T | StreamReady>(async (push, stop) => {
@@ -50,9 +59,11 @@ function busOver(engine: PubSubEngine, closeEngine: () => Promise<void>): EventB
           },
           {},
         );
+        active++;
         push({ kind: "STREAM_READY", at: new Date().toISOString() }).catch(overflow);
         await stop;
         engine.unsubscribe(id);
+        active--;
       }, new FixedBuffer(SUBSCRIBER_BUFFER));
     },
     close: closeEngine,

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient, User } from "@parley/db";
+import type { PrismaClient, User } from "@parley/db";
 import { badInput, conflict, unauthenticated } from "../../graphql/errors.ts";
 import { hashRefreshToken, type TokenService } from "../../infra/auth.ts";
 import { hashPassword, verifyPassword } from "../../infra/password.ts";
