@@ -8,6 +8,8 @@ export default defineConfig({
   // Dependencies load graphql's CommonJS build through Node; make our own imports use the same copy.
   resolve: { alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }] },
   test: {
+    reporters: ["default", "json"],
+    outputFile: { json: "test-results.json" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: (shared ? ["embedded", "shared"] : ["embedded"]).map((name) => ({

@@ -55,15 +55,16 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   }
   const e = parsed.data;
   // npm runs workspace scripts inside the package; INIT_CWD is where the user typed the command.
-  const dataDir = resolve(env.INIT_CWD ?? process.cwd(), e.PARLEY_DATA_DIR ?? ".parley-data");
+  const inMemory = e.PARLEY_DATA_DIR === "memory://";
+  const dataDir = inMemory ? "memory://" : resolve(env.INIT_CWD ?? process.cwd(), e.PARLEY_DATA_DIR ?? ".parley-data");
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     dataDir,
-    embeddedDbDir: join(dataDir, "db"),
-    jwtSecret: e.JWT_SECRET ?? (await embeddedSecret(e.DATABASE_URL, dataDir)),
+    embeddedDbDir: inMemory ? "memory://" : join(dataDir, "db"),
+    jwtSecret: e.JWT_SECRET ?? (await embeddedSecret(e.DATABASE_URL, inMemory ? undefined : dataDir)),
     accessTokenTtl: e.ACCESS_TOKEN_TTL,
     refreshTokenTtl: e.REFRESH_TOKEN_TTL,
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === "true" : e.NODE_ENV === "production",
@@ -71,10 +72,12 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   };
 }
 
-async function embeddedSecret(databaseUrl: string | undefined, dataDir: string): Promise<string> {
+/** Generated once and kept in the data directory, so sessions survive restarts (in memory: until exit). */
+async function embeddedSecret(databaseUrl: string | undefined, dataDir: string | undefined): Promise<string> {
   if (databaseUrl) {
     throw new Error("JWT_SECRET is required with DATABASE_URL: every instance must sign with the same secret");
   }
+  if (!dataDir) return randomBytes(48).toString("base64url");
   const file = join(dataDir, "jwt-secret");
   try {
     return (await readFile(file, "utf8")).trim();

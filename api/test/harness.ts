@@ -134,7 +134,12 @@ export async function signUp(server: { url: string }, username = `user${++counte
 }
 
 export async function openChat(server: { url: string }, user: TestUser, peer: string): Promise<string> {
-  const result = await gql(server, `mutation($p: String!) { openChat(username: $p) { chat { id } } }`, { p: peer }, user);
+  const result = await gql(
+    server,
+    `mutation($p: String!) { openChat(username: $p) { chat { id } } }`,
+    { p: peer },
+    user,
+  );
   return result.data?.openChat.chat.id;
 }
 

@@ -50,7 +50,13 @@ describe("chatEvents", () => {
       expect((await queue.next()).chatEvents).toEqual({
         __typename: "MessageSentEvent",
         chatId,
-        message: { id: sent.id, cursor: sent.cursor, content: "hello", clientTimestamp: "pending-42", sender: { username: alice.username } },
+        message: {
+          id: sent.id,
+          cursor: sent.cursor,
+          content: "hello",
+          clientTimestamp: "pending-42",
+          sender: { username: alice.username },
+        },
       });
     }
     // Carol's first event is from her own chat: the message above never reached her.
@@ -65,17 +71,42 @@ describe("chatEvents", () => {
     const message = await send(alice, "like me");
     await a.queue.next();
     await b.queue.next();
-    await gql(server, `mutation($m: ID!) { setMessageLiked(messageId: $m, liked: true) { id } }`, { m: message.id }, bob);
-    await gql(server, `mutation($m: ID!) { setMessageLiked(messageId: $m, liked: false) { id } }`, { m: message.id }, bob);
+    await gql(
+      server,
+      `mutation($m: ID!) { setMessageLiked(messageId: $m, liked: true) { id } }`,
+      { m: message.id },
+      bob,
+    );
+    await gql(
+      server,
+      `mutation($m: ID!) { setMessageLiked(messageId: $m, liked: false) { id } }`,
+      { m: message.id },
+      bob,
+    );
     await gql(server, `mutation($m: ID!) { markMessageRead(messageId: $m) { id } }`, { m: message.id }, bob);
     for (const { queue } of [a, b]) {
-      expect((await queue.next()).chatEvents).toEqual({ __typename: "MessageLikedEvent", chatId, messageId: message.id, liked: true, byUserId: bob.id });
+      expect((await queue.next()).chatEvents).toEqual({
+        __typename: "MessageLikedEvent",
+        chatId,
+        messageId: message.id,
+        liked: true,
+        byUserId: bob.id,
+      });
       expect((await queue.next()).chatEvents).toMatchObject({ __typename: "MessageLikedEvent", liked: false });
-      expect((await queue.next()).chatEvents).toEqual({ __typename: "MessageReadEvent", chatId, messageId: message.id, byUserId: bob.id });
+      expect((await queue.next()).chatEvents).toEqual({
+        __typename: "MessageReadEvent",
+        chatId,
+        messageId: message.id,
+        byUserId: bob.id,
+      });
     }
     await gql(server, `mutation($c: ID!) { setTyping(chatId: $c) }`, { c: chatId }, alice);
     await send(alice, "after typing");
-    expect((await b.queue.next()).chatEvents).toEqual({ __typename: "TypingEvent", chatId, user: { username: alice.username } });
+    expect((await b.queue.next()).chatEvents).toEqual({
+      __typename: "TypingEvent",
+      chatId,
+      user: { username: alice.username },
+    });
     expect((await b.queue.next()).chatEvents.message.content).toBe("after typing");
     expect((await a.queue.next()).chatEvents.message.content).toBe("after typing"); // no typing echo
     a.close();
@@ -104,7 +135,7 @@ describe("reconnect", () => {
     await concurrent;
 
     const byId = new Map<string, { id: string; cursor: string; content: string }>();
-    for (const message of [...caughtUp.data?.chat.messages.nodes, ...live]) byId.set(message.id, message);
+    for (const message of [...(caughtUp.data?.chat.messages.nodes ?? []), ...live]) byId.set(message.id, message);
     const merged = [...byId.values()].sort((x, y) => Number(x.cursor) - Number(y.cursor));
     expect(merged.map((m) => m.content)).toEqual([...missed.map((m) => m.content), "during catch-up"]);
     expect(merged.map((m) => Number(m.cursor))).toEqual(
@@ -131,7 +162,9 @@ describe("WebSocket authentication", () => {
   });
 
   it("accepts the access_token cookie of the upgrade request", async () => {
-    const socket = new WebSocket(server.wsUrl, "graphql-transport-ws", { headers: { cookie: `access_token=${alice.token}` } });
+    const socket = new WebSocket(server.wsUrl, "graphql-transport-ws", {
+      headers: { cookie: `access_token=${alice.token}` },
+    });
     const ack = await new Promise((resolve) => {
       socket.on("open", () => socket.send(JSON.stringify({ type: "connection_init" })));
       socket.on("message", (data) => resolve(JSON.parse(String(data)).type));

@@ -2,9 +2,9 @@ import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { migrate } from "./migrate.ts";
+import { pgliteAdapter } from "./pglite-adapter.ts";
 import { pgliteSql, poolSql, type Sql } from "./sql.ts";
 
 export interface DbConfig {
@@ -28,7 +28,12 @@ export async function createDb(config: DbConfig): Promise<Db> {
   const db = config.databaseUrl
     ? connectPostgres(config.databaseUrl, config.poolSize)
     : await openPglite(config.dataDir);
-  if (config.migrate ?? true) await migrate(db.sql);
+  if (config.migrate ?? true) {
+    await migrate(db.sql).catch(async (error: unknown) => {
+      await db.close();
+      throw error;
+    });
+  }
   return db;
 }
 
@@ -49,9 +54,7 @@ function connectPostgres(connectionString: string, max = 20): Db {
 async function openPglite(dataDir: string): Promise<Db> {
   if (!dataDir.startsWith("memory://")) await mkdir(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir);
-  // The adapter is typed against an older @prisma/driver-adapter-utils; the runtime contract is the same.
-  const adapter = new PrismaPGlite(pglite) as unknown as PrismaPg;
-  const prisma = new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
   return {
     prisma,
     sql: pgliteSql(pglite),

@@ -9,6 +9,8 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL("../migrations", import.meta
 /** Any constant works; it only has to be the same in every instance. */
 const LOCK_KEY = 0x5041524c; // "PARL"
 
+const MIGRATION_NAME = /^\d{4}_[a-z0-9_]+$/;
+
 export interface Migration {
   name: string;
   sql: string;
@@ -16,10 +18,13 @@ export interface Migration {
 }
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
-  const names = (await readdir(dir, { withFileTypes: true }))
-    .filter((entry) => entry.isDirectory() && /^\d{4}_[a-z0-9_]+$/.test(entry.name))
-    .map((entry) => entry.name)
-    .sort();
+  const folders = (await readdir(dir, { withFileTypes: true })).filter((entry) => entry.isDirectory());
+  // A misnamed folder would otherwise never be applied, silently.
+  const misnamed = folders.filter((entry) => !MIGRATION_NAME.test(entry.name));
+  if (misnamed.length > 0) {
+    throw new Error(`Migration folders must be named NNNN_snake_case: ${misnamed.map((e) => e.name).join(", ")}`);
+  }
+  const names = folders.map((entry) => entry.name).sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(join(dir, name, "migration.sql"), "utf8");
@@ -35,6 +40,9 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]> {
   const migrations = await readMigrations(dir);
   return sql.transaction(async (tx) => {
+    // Read committed whatever the database's default_transaction_isolation, so a runner that waited for
+    // the lock sees what the previous holder committed (a repeatable-read snapshot predates the wait).
+    await tx.exec("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
     await tx.query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY]);
     await tx.exec(`CREATE TABLE IF NOT EXISTS parley_migrations (
       name text PRIMARY KEY,

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { LRUCache } from "lru-cache";
 
 export interface AccessClaims {
   userId: string;
@@ -12,6 +13,8 @@ export type TokenCheck = { ok: true; claims: AccessClaims } | { ok: false; reaso
 /** Short-lived HS256 access tokens (sub = user id) and opaque refresh tokens stored hashed. */
 export class TokenService {
   readonly #key: Uint8Array;
+  /** A verified token stays valid until it expires: skip the HMAC on every request of a session. */
+  readonly #verified = new LRUCache<string, AccessClaims>({ max: 50_000 });
 
   constructor(
     secret: string,
@@ -35,10 +38,14 @@ export class TokenService {
 
   async verifyAccess(token: string | undefined | null): Promise<TokenCheck> {
     if (!token) return { ok: false, reason: "missing" };
+    const cached = this.#verified.get(token);
+    if (cached) return cached.exp * 1000 > Date.now() ? { ok: true, claims: cached } : { ok: false, reason: "expired" };
     try {
       const { payload } = await jwtVerify(token, this.#key, { algorithms: ["HS256"] });
       if (typeof payload.sub !== "string" || typeof payload.exp !== "number") return { ok: false, reason: "invalid" };
-      return { ok: true, claims: { userId: payload.sub, exp: payload.exp } };
+      const claims = { userId: payload.sub, exp: payload.exp };
+      this.#verified.set(token, claims, { ttl: claims.exp * 1000 - Date.now() });
+      return { ok: true, claims };
     } catch (error) {
       return { ok: false, reason: error instanceof joseErrors.JWTExpired ? "expired" : "invalid" };
     }

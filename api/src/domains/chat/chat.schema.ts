@@ -136,14 +136,14 @@ builder.queryFields((t) => ({
   chat: t.prismaField({
     type: ChatRef,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_query, _root, args, ctx) => ctx.services.chat.requireChat(requireViewer(ctx).id, args.id),
+    resolve: (query, _root, args, ctx) => ctx.services.chat.requireChat(requireViewer(ctx).id, args.id, query),
   }),
   chatWith: t.prismaField({
     type: ChatRef,
     nullable: true,
     description: "My chat with a user, or null if we have none yet.",
     args: { username: t.arg.string({ required: true }) },
-    resolve: (_query, _root, args, ctx) => ctx.services.chat.chatWith(requireViewer(ctx).id, args.username),
+    resolve: (query, _root, args, ctx) => ctx.services.chat.chatWith(requireViewer(ctx).id, args.username, query),
   }),
 }));
 
@@ -164,16 +164,15 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => asMessage(await ctx.services.chat.sendMessage(requireViewer(ctx).id, args)),
   }),
-  setMessageLiked: t.prismaField({
+  setMessageLiked: t.field({
     type: MessageRef,
     args: { messageId: t.arg.id({ required: true }), liked: t.arg.boolean({ required: true }) },
-    resolve: (_query, _root, args, ctx) =>
-      ctx.services.chat.setMessageLiked(requireViewer(ctx).id, args.messageId, args.liked),
+    resolve: (_root, args, ctx) => ctx.services.chat.setMessageLiked(requireViewer(ctx).id, args.messageId, args.liked),
   }),
-  markMessageRead: t.prismaField({
+  markMessageRead: t.field({
     type: MessageRef,
     args: { messageId: t.arg.id({ required: true }) },
-    resolve: (_query, _root, args, ctx) => ctx.services.chat.markMessageRead(requireViewer(ctx).id, args.messageId),
+    resolve: (_root, args, ctx) => ctx.services.chat.markMessageRead(requireViewer(ctx).id, args.messageId),
   }),
   setTyping: t.boolean({
     description: "Tell the other participant I am typing (not stored).",

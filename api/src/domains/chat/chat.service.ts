@@ -56,15 +56,16 @@ export class ChatService {
     return { chat, created: inserted.length === 1 };
   }
 
-  async chatWith(viewerId: string, username: string): Promise<Chat | null> {
+  /** `query`: the GraphQL selection (Pothos), so fields such as peer and unreadCount are loaded with the chat. */
+  async chatWith(viewerId: string, username: string, query: object = {}): Promise<Chat | null> {
     const peer = await this.users.requireByUsername(username);
     if (peer.id === viewerId) throw badInput("You can't chat with yourself.", "username");
-    return this.prisma.chat.findUnique({ where: { userAId_userBId: chatPair(viewerId, peer.id) } });
+    return this.prisma.chat.findUnique({ ...query, where: { userAId_userBId: chatPair(viewerId, peer.id) } });
   }
 
-  /** Only participants may read or write a chat. */
-  async requireChat(viewerId: string, chatId: string): Promise<Chat> {
-    const chat = UUID.test(chatId) ? await this.prisma.chat.findUnique({ where: { id: chatId } }) : null;
+  /** Only participants may read or write a chat. `query` as in chatWith. */
+  async requireChat(viewerId: string, chatId: string, query: object = {}): Promise<Chat> {
+    const chat = UUID.test(chatId) ? await this.prisma.chat.findUnique({ ...query, where: { id: chatId } }) : null;
     if (!chat) throw notFound("Chat not found.");
     if (!isParticipant(chat, viewerId)) throw forbidden("You are not a participant of this chat.");
     return chat;
@@ -111,6 +112,10 @@ export class ChatService {
     }
     if (clientTimestamp !== null && clientTimestamp.length > MAX_CLIENT_TIMESTAMP_LENGTH) {
       throw badInput(`clientTimestamp must be at most ${MAX_CLIENT_TIMESTAMP_LENGTH} characters.`, "clientTimestamp");
+    }
+    if (!storable(content)) throw badInput("A message can't contain NUL or unpaired surrogate characters.", "content");
+    if (clientTimestamp !== null && !storable(clientTimestamp)) {
+      throw badInput("clientTimestamp can't contain NUL or unpaired surrogate characters.", "clientTimestamp");
     }
     if (!UUID.test(input.chatId)) throw notFound("Chat not found.");
     const id = randomUUID();
@@ -235,6 +240,14 @@ export class ChatService {
       ),
     );
   }
+}
+
+/**
+ * PostgreSQL text can hold neither NUL nor an unpaired surrogate; the batched insert would fail on one, and with
+ * it every other sender's message in the same batch.
+ */
+function storable(text: string): boolean {
+  return !text.includes("\u0000") && !/\p{Cs}/u.test(text);
 }
 
 function parseCursor(cursor: string, field: string): number {

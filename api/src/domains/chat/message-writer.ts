@@ -18,44 +18,59 @@ export interface WrittenMessage {
 }
 
 const MAX_BATCH = 500;
+/** Batches written concurrently: enough to hide a round trip, few enough to keep batches large. */
+const MAX_IN_FLIGHT = 4;
 const RETRYABLE = new Set(["40P01", "40001"]); // deadlock, serialization failure
 
+interface Pending {
+  message: NewMessage;
+  resolve: (row: WrittenMessage | null) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
- * Group commit for sendMessage: every send that arrives while a batch is being written joins the next
- * batch, which is one SQL statement. It inserts only messages whose sender is a participant of a chat that
- * no block separates, and bumps each chat's `last_seq` under its row lock, so seq order is commit order
+ * Group commit for sendMessage: sends that arrive while batches are being written join the next batch,
+ * which is one SQL statement. It inserts only messages whose sender is a participant of a chat that no
+ * block separates, and bumps each chat's `last_seq` under its row lock, so seq order is commit order
  * (what `after:` catch-up relies on). A rejected message resolves to null; the caller explains why.
  */
 export class MessageWriter {
-  private queue: {
-    message: NewMessage;
-    resolve: (row: WrittenMessage | null) => void;
-    reject: (e: unknown) => void;
-  }[] = [];
-  private writing = false;
+  private readonly queue: Pending[] = [];
+  private inFlight = 0;
 
   constructor(private readonly sql: Sql) {}
 
   write(message: NewMessage): Promise<WrittenMessage | null> {
     return new Promise((resolve, reject) => {
       this.queue.push({ message, resolve, reject });
-      if (!this.writing) void this.drain();
+      this.pump();
     });
   }
 
-  private async drain(): Promise<void> {
-    this.writing = true;
-    while (this.queue.length > 0) {
+  private pump(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        const rows = await this.insertWithRetry(batch.map((entry) => entry.message));
-        const byId = new Map(rows.map((row) => [row.id, row]));
-        for (const entry of batch) entry.resolve(byId.get(entry.message.id) ?? null);
-      } catch (error) {
-        for (const entry of batch) entry.reject(error);
-      }
+      this.inFlight++;
+      void this.flush(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
     }
-    this.writing = false;
+  }
+
+  private async flush(batch: Pending[]): Promise<void> {
+    try {
+      const rows = await this.insertWithRetry(batch.map((entry) => entry.message));
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      for (const entry of batch) entry.resolve(byId.get(entry.message.id) ?? null);
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      // One bad message must not fail everyone else's: retry them one by one.
+      await Promise.all(batch.map((entry) => this.flush([entry])));
+    }
   }
 
   private async insertWithRetry(messages: NewMessage[], attempt = 1): Promise<WrittenMessage[]> {
@@ -91,10 +106,13 @@ WITH input AS (
     WHERE (b.blocker_id = c.user_a_id AND b.blocked_id = c.user_b_id)
        OR (b.blocker_id = c.user_b_id AND b.blocked_id = c.user_a_id)
   )
+), locked AS (
+  -- lock chat rows in id order, so concurrent batches cannot deadlock
+  SELECT id FROM chats WHERE id IN (SELECT chat_id FROM allowed) ORDER BY id FOR UPDATE
 ), bumped AS (
   UPDATE chats c SET last_seq = c.last_seq + a.total, activity_at = now()
-  FROM (SELECT chat_id, count(*)::int AS total FROM allowed GROUP BY chat_id) a
-  WHERE c.id = a.chat_id
+  FROM (SELECT chat_id, count(*)::int AS total FROM allowed GROUP BY chat_id) a, locked l
+  WHERE c.id = a.chat_id AND l.id = a.chat_id
   RETURNING c.id, c.last_seq, a.total, c.user_a_id, c.user_b_id
 ), inserted AS (
   INSERT INTO messages (id, chat_id, seq, sender_id, content, client_timestamp, created_at)

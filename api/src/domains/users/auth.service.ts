@@ -1,6 +1,7 @@
 import type { PrismaClient, User } from "@parley/db";
 import { badInput, conflict, unauthenticated } from "../../graphql/errors.ts";
 import { hashRefreshToken, type TokenService } from "../../infra/auth.ts";
+import { isUniqueViolation } from "../../infra/db-errors.ts";
 import { hashPassword, verifyPassword } from "../../infra/password.ts";
 import { lookupKey, signUpSchema } from "./users.validation.ts";
 
@@ -50,7 +51,7 @@ export class AuthService {
       })
       .catch((error: unknown) => {
         // lost a race with a concurrent sign-up of the same name
-        if ((error as { code?: string }).code === "P2002") throw conflict(`Username ${username} is already taken.`);
+        if (isUniqueViolation(error)) throw conflict(`Username ${username} is already taken.`);
         throw error;
       });
     return this.startSession(user);

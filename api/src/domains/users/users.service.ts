@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient, User } from "@parley/db";
 import { badInput, conflict, notFound } from "../../graphql/errors.ts";
 import type { PageWindow } from "../../graphql/pagination.ts";
+import { isUniqueViolation } from "../../infra/db-errors.ts";
 import { markPairChatRead, restorePairChatUnread } from "../chat/chat.blocking.ts";
 import { lookupKey } from "./users.validation.ts";
 
@@ -32,7 +33,8 @@ export class UsersService {
 
   /** Prefix search on username or nickname, hiding users who blocked the viewer. */
   search(viewerId: string, query: string, window: PageWindow) {
-    const key = lookupKey(query.trim());
+    // Prisma's startsWith does not escape LIKE wildcards: "%" or "_" in a query must match only themselves.
+    const key = lookupKey(query.trim()).replace(/[\\%_]/g, "\\$&");
     return this.userPage(
       {
         OR: [{ usernameKey: { startsWith: key } }, { nicknameKey: { startsWith: key } }],
@@ -91,8 +93,7 @@ export class UsersService {
         await markPairChatRead(tx, viewerId, target.id);
       })
       .catch((error: unknown) => {
-        if ((error as { code?: string }).code === "P2002")
-          throw conflict(`User ${target.username} is already blocked.`);
+        if (isUniqueViolation(error)) throw conflict(`User ${target.username} is already blocked.`);
         throw error;
       });
     return target;
@@ -104,7 +105,11 @@ export class UsersService {
     await this.prisma.$transaction(async (tx) => {
       const { count } = await tx.block.deleteMany({ where: { blockerId: viewerId, blockedId: target.id } });
       if (count === 0) throw conflict(`User ${target.username} is not in your blocklist.`);
-      await restorePairChatUnread(tx, viewerId, target.id);
+      // while their block on me stands, the chat stays read, as if only they had blocked
+      const blockedByThem = await tx.block.findUnique({
+        where: { blockerId_blockedId: { blockerId: target.id, blockedId: viewerId } },
+      });
+      if (!blockedByThem) await restorePairChatUnread(tx, viewerId, target.id);
     });
     return target;
   }
