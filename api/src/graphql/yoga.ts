@@ -23,6 +23,8 @@ export function createParleyYoga(deps: Deps): ParleyYoga {
     schema,
     graphqlEndpoint: "/graphql",
     graphiql: { title: "Parley GraphQL explorer", subscriptionsProtocol: "WS" },
+    // GraphiQL bundled in (no CDN), loaded on first use: it is several megabytes.
+    renderGraphiQL: async (options) => (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
     logging: {
       debug: (...args) => deps.logger.debug(args),
       info: (...args) => deps.logger.info(args),
