@@ -17,8 +17,8 @@ export default defineConfig({
       test: {
         name,
         include: ["test/**/*.test.ts"],
-        // *.shared.test.ts need several instances on one PostgreSQL + Redis
-        exclude: name === "embedded" ? ["test/**/*.shared.test.ts"] : [],
+        // *.shared.test.ts need several instances on one PostgreSQL + Redis; the browser test runs once
+        exclude: name === "embedded" ? ["test/**/*.shared.test.ts"] : ["test/**/*.browser.test.ts"],
         env: { PARLEY_TEST_MODE: name },
       },
     })),
