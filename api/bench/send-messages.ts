@@ -1,15 +1,19 @@
 // npm run bench — sendMessage throughput with live fan-out, against a real server process.
 // Prints messages/second sent and delivered, latency percentiles, and checks that every message was stored.
-// Env: BENCH_SECONDS (10), BENCH_CHATS (32), BENCH_CONCURRENCY (64); DATABASE_URL/REDIS_URL select shared mode.
+// Env: BENCH_SECONDS (10), BENCH_CHATS (32), BENCH_CONCURRENCY (64), BENCH_TRANSPORT (ws | http: how
+// messages are sent; ws sends each mutation over the sender's own graphql-ws socket, like a live client);
+// DATABASE_URL/REDIS_URL select shared mode.
 import { spawn } from "node:child_process";
+import http from "node:http";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { createClient } from "graphql-ws";
+import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const chatCount = Number(process.env.BENCH_CHATS ?? 32);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const transport = process.env.BENCH_TRANSPORT === "http" ? "http" : "ws";
 
 const port = await freePort();
 const url = `http://127.0.0.1:${port}/graphql`;
@@ -31,15 +35,28 @@ const server = spawn(
 );
 process.on("exit", () => server.kill());
 
-async function gql(query: string, variables: object, token?: string) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
+// node:http with keep-alive: fetch costs several times more CPU, and the client shares the machine.
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+function gql(query: string, variables: object, token?: string): Promise<any> {
+  const body = JSON.stringify({ query, variables });
+  return new Promise((resolve, reject) => {
+    const headers = {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    };
+    const request = http.request(url, { method: "POST", agent, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk) => chunks.push(chunk));
+      response.on("end", () => {
+        const result = JSON.parse(Buffer.concat(chunks).toString()) as { data?: any; errors?: unknown[] };
+        if (result.errors) reject(new Error(JSON.stringify(result.errors)));
+        else resolve(result.data);
+      });
+    });
+    request.on("error", reject);
+    request.end(body);
   });
-  const body = (await response.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
 }
 
 await waitForServer();
@@ -65,12 +82,14 @@ for (let i = 0; i < chatCount; i++) {
 }
 
 let delivered = 0;
+const clients = new Map<string, Client>();
 const sockets = users.map((user) => {
   const client = createClient({
     url: url.replace("http", "ws"),
     webSocketImpl: WebSocket,
     connectionParams: { accessToken: user.token },
   });
+  clients.set(user.token, client);
   return new Promise<() => void>((resolve) => {
     client.subscribe<{ chatEvents: { __typename: string } }>(
       { query: "subscription { chatEvents { __typename ... on MessageSentEvent { message { id } } } }" },
@@ -88,6 +107,13 @@ const sockets = users.map((user) => {
 const closeSockets = await Promise.all(sockets);
 
 const SEND = `mutation($c: ID!, $t: String!) { sendMessage(chatId: $c, content: $t) { id } }`;
+async function send(chatId: string, content: string, token: string) {
+  if (transport === "http") return gql(SEND, { c: chatId, t: content }, token);
+  const result = await (clients.get(token) as Client)
+    .iterate({ query: SEND, variables: { c: chatId, t: content } })
+    .next();
+  if (result.value?.errors) throw new Error(JSON.stringify(result.value.errors));
+}
 const latencies: number[] = [];
 let sent = 0;
 let failed = 0;
@@ -99,7 +125,7 @@ await Promise.all(
       const chat = chats[(worker + n) % chats.length]!;
       const t0 = performance.now();
       try {
-        await gql(SEND, { c: chat.id, t: `message ${worker}/${n}` }, n % 2 ? chat.a : chat.b);
+        await send(chat.id, `message ${worker}/${n}`, n % 2 ? chat.a : chat.b);
         latencies.push(performance.now() - t0);
         sent++;
       } catch {
@@ -128,7 +154,9 @@ const pct = (p: number) =>
 const mode = process.env.DATABASE_URL
   ? `PostgreSQL${process.env.REDIS_URL ? " + Redis" : ""}`
   : "embedded PGlite + in-memory";
-console.log(`\nsendMessage benchmark (${mode}; ${chatCount} chats, ${concurrency} concurrent senders, ${seconds}s)`);
+console.log(
+  `\nsendMessage benchmark (${mode}; over ${transport}; ${chatCount} chats, ${concurrency} concurrent senders, ${seconds}s)`,
+);
 console.log(`  sent       ${sent} messages, ${(sent / elapsed).toFixed(0)} msg/s, ${failed} failed`);
 console.log(`  latency    p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms`);
 console.log(

@@ -1,12 +1,10 @@
 // Profiles, search, friends and blocks (with their effect on chats and unread counts), over real HTTP.
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   codeOf,
   type GqlResult,
   gql,
-  mode,
   openChat,
   SEND,
   signUp,
@@ -35,6 +33,7 @@ const REMOVE_FRIEND = relation("removeFriend");
 const BLOCK = relation("blockUser");
 const UNBLOCK = relation("unblockUser");
 const MARK_READ = "mutation($m: ID!) { markMessageRead(messageId: $m) { id isRead } }";
+const UPDATE_PROFILE = "mutation($n: String!) { updateProfile(nickname: $n) { id nickname } }";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -202,21 +201,11 @@ describe("searchUsers", () => {
     expect((await search(searcher, prefix)).totalCount).toBe(names.length);
   });
 
-  it.runIf(mode === "shared")("matches a nickname prefix in any case", async () => {
-    // No mutation changes nicknames yet, so set one directly in the shared PostgreSQL database.
+  it("matches a nickname prefix in any case", async () => {
     const nickname = `Nick${hex()}Name`;
     const target = matches[4] as TestUser;
-    const client = new pg.Client({ connectionString: server.config.databaseUrl });
-    await client.connect();
-    try {
-      await client.query("UPDATE users SET nickname = $1, nickname_key = $2 WHERE id = $3", [
-        nickname,
-        nickname.toLowerCase(),
-        target.id,
-      ]);
-    } finally {
-      await client.end();
-    }
+    const { updateProfile } = await as(target, UPDATE_PROFILE, { n: `  ${nickname} ` });
+    expect(updateProfile.nickname).toBe(nickname); // trimmed
     for (const q of [nickname.slice(0, 8), nickname.slice(0, 8).toUpperCase()]) {
       const page = await search(viewer, q);
       expect(page.nodes.map((u: { id: string }) => u.id)).toEqual([target.id]);
@@ -224,6 +213,23 @@ describe("searchUsers", () => {
     }
     // still found by its username
     expect((await search(viewer, target.username)).nodes.map((u: { id: string }) => u.id)).toEqual([target.id]);
+  });
+});
+
+describe("updateProfile", () => {
+  it("refuses an empty, too long or control-character nickname and keeps the old one", async () => {
+    const [user] = await users(1);
+    for (const nickname of ["   ", "n".repeat(51), "bad\u0007bell"]) {
+      const result = await gql(server, UPDATE_PROFILE, { n: nickname }, user);
+      expect(codeOf(result)).toBe("BAD_USER_INPUT");
+      expect(result.errors?.[0]?.extensions?.field).toBe("nickname");
+    }
+    expect((await as(user, USER, { u: user.username })).user.nickname).toBe(user.username);
+    expect((await as(user, UPDATE_PROFILE, { n: "n".repeat(50) })).updateProfile.nickname).toBe("n".repeat(50));
+  });
+
+  it("needs a session", async () => {
+    expect(codeOf(await gql(server, UPDATE_PROFILE, { n: "x" }))).toBe("UNAUTHENTICATED");
   });
 });
 

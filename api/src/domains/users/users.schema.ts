@@ -84,6 +84,15 @@ builder.queryFields((t) => ({
   }),
 }));
 
+builder.mutationFields((t) => ({
+  updateProfile: t.prismaField({
+    type: MeRef,
+    description: "Change my nickname (1 to 50 characters; shown beside my messages and found by search).",
+    args: { nickname: t.arg.string({ required: true }) },
+    resolve: (_query, _root, args, ctx) => ctx.services.users.updateNickname(requireViewer(ctx).id, args.nickname),
+  }),
+}));
+
 builder.mutationFields((t) => {
   const relationMutation = (description: string, action: "addFriend" | "removeFriend" | "blockUser" | "unblockUser") =>
     t.prismaField({

@@ -3,7 +3,7 @@ import { badInput, conflict, notFound } from "../../graphql/errors.ts";
 import type { PageWindow } from "../../graphql/pagination.ts";
 import { isUniqueViolation } from "../../infra/db-errors.ts";
 import { markPairChatRead, restorePairChatUnread } from "../chat/chat.blocking.ts";
-import { lookupKey } from "./users.validation.ts";
+import { lookupKey, nicknameSchema } from "./users.validation.ts";
 
 export const DEFAULT_AVATAR = "/img/default_avatar.png";
 
@@ -50,6 +50,15 @@ export class UsersService {
 
   blockedUsers(viewerId: string, window: PageWindow) {
     return this.userPage({ blockedBy: { some: { blockerId: viewerId } } }, window);
+  }
+
+  async updateNickname(viewerId: string, nickname: string): Promise<User> {
+    const parsed = nicknameSchema.safeParse(nickname);
+    if (!parsed.success) throw badInput(parsed.error.issues[0]?.message ?? "Invalid nickname.", "nickname");
+    return this.prisma.user.update({
+      where: { id: viewerId },
+      data: { nickname: parsed.data, nicknameKey: lookupKey(parsed.data) },
+    });
   }
 
   /** One-way: the viewer follows `username`. Creates a NEW_FRIEND notification for them. */

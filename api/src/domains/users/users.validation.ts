@@ -32,5 +32,13 @@ export const signUpSchema = z
     }
   });
 
+/** Shown beside messages: 1 to 50 characters after trimming, no control characters. */
+export const nicknameSchema = z
+  .string()
+  .trim()
+  .min(1, "Nickname is required.")
+  .max(50, "Nickname must be at most 50 characters.")
+  .refine((nickname) => !/\p{Cc}/u.test(nickname), "Nickname must not contain control characters.");
+
 /** Case-insensitive lookup key for usernames and nicknames. */
 export const lookupKey = (value: string) => value.toLowerCase();
