@@ -3,6 +3,8 @@ import type pg from "pg";
 
 /** The few raw-SQL operations Parley needs beside Prisma: migrations and batched hot paths. */
 export interface Sql {
+  /** Statements that can run at the same time: PGlite has one connection, a pool several. */
+  readonly parallelism: number;
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
   /** Runs `work` on one connection inside BEGIN/COMMIT (multi-statement `exec` allowed). */
   transaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T>;
@@ -15,6 +17,7 @@ export interface SqlTx {
 
 export function poolSql(pool: pg.Pool): Sql {
   return {
+    parallelism: pool.options.max ?? 10,
     async query(text, params) {
       return (await pool.query(text, params)).rows;
     },
@@ -40,6 +43,7 @@ export function poolSql(pool: pg.Pool): Sql {
 
 export function pgliteSql(db: PGlite): Sql {
   return {
+    parallelism: 1,
     // biome-ignore lint/suspicious/noExplicitAny: PGlite's row type is generic per call
     query: async (text, params) => (await db.query<any>(text, params)).rows,
     transaction: (work) =>

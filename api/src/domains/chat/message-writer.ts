@@ -37,8 +37,12 @@ interface Pending {
 export class MessageWriter {
   private readonly queue: Pending[] = [];
   private inFlight = 0;
+  private readonly maxInFlight: number;
 
-  constructor(private readonly sql: Sql) {}
+  constructor(private readonly sql: Sql) {
+    // On a single connection (PGlite) a second batch would only wait, and make batches smaller.
+    this.maxInFlight = Math.min(MAX_IN_FLIGHT, sql.parallelism);
+  }
 
   write(message: NewMessage): Promise<WrittenMessage | null> {
     return new Promise((resolve, reject) => {
@@ -48,7 +52,7 @@ export class MessageWriter {
   }
 
   private pump(): void {
-    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       this.inFlight++;
       void this.flush(batch).finally(() => {
