@@ -104,19 +104,9 @@ export class ChatService {
   }
 
   async sendMessage(viewerId: string, input: SendMessageInput): Promise<MessagePayload> {
-    const content = input.content;
+    const { content } = input;
     const clientTimestamp = input.clientTimestamp ?? null;
-    const length = [...content].length;
-    if (length < 1 || length > MAX_MESSAGE_LENGTH) {
-      throw badInput(`A message must be 1 to ${MAX_MESSAGE_LENGTH} characters.`, "content");
-    }
-    if (clientTimestamp !== null && clientTimestamp.length > MAX_CLIENT_TIMESTAMP_LENGTH) {
-      throw badInput(`clientTimestamp must be at most ${MAX_CLIENT_TIMESTAMP_LENGTH} characters.`, "clientTimestamp");
-    }
-    if (!storable(content)) throw badInput("A message can't contain NUL or unpaired surrogate characters.", "content");
-    if (clientTimestamp !== null && !storable(clientTimestamp)) {
-      throw badInput("clientTimestamp can't contain NUL or unpaired surrogate characters.", "clientTimestamp");
-    }
+    checkMessageInput(content, clientTimestamp);
     if (!UUID.test(input.chatId)) throw notFound("Chat not found.");
     const id = randomUUID();
     const chatId = input.chatId.toLowerCase();
@@ -248,6 +238,22 @@ export class ChatService {
  */
 function storable(text: string): boolean {
   return !text.includes("\u0000") && !/\p{Cs}/u.test(text);
+}
+
+/** Content is 1 to 255 characters (code points), and both strings must be storable as PostgreSQL text. */
+function checkMessageInput(content: string, clientTimestamp: string | null): void {
+  const length = [...content].length;
+  if (length < 1 || length > MAX_MESSAGE_LENGTH) {
+    throw badInput(`A message must be 1 to ${MAX_MESSAGE_LENGTH} characters.`, "content");
+  }
+  if (!storable(content)) throw badInput("A message can't contain NUL or unpaired surrogate characters.", "content");
+  if (clientTimestamp === null) return;
+  if (clientTimestamp.length > MAX_CLIENT_TIMESTAMP_LENGTH) {
+    throw badInput(`clientTimestamp must be at most ${MAX_CLIENT_TIMESTAMP_LENGTH} characters.`, "clientTimestamp");
+  }
+  if (!storable(clientTimestamp)) {
+    throw badInput("clientTimestamp can't contain NUL or unpaired surrogate characters.", "clientTimestamp");
+  }
 }
 
 function parseCursor(cursor: string, field: string): number {
