@@ -9,7 +9,7 @@ import { attachGraphqlWs } from "./graphql/ws.ts";
 import { createParleyYoga } from "./graphql/yoga.ts";
 import { TokenService } from "./infra/auth.ts";
 import { createLogger, type Logger } from "./infra/logger.ts";
-import { createEventBus, type EventBus } from "./realtime/event-bus.ts";
+import { connectRedis, createEventBus, type EventBus } from "./realtime/event-bus.ts";
 
 export interface App {
   /** Listens on `port` (0 = any free port) and resolves with the bound port. */
@@ -24,6 +24,8 @@ export async function createApp(config: Config): Promise<App> {
   const logger = createLogger(config.logLevel);
   const db = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.embeddedDbDir });
   const bus = createEventBus(config.redisUrl, logger);
+  // Shared mode: one command connection for presence, rate limits and locks (pub/sub has its own two).
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger, "commands") : undefined;
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtl, config.refreshTokenTtl);
   const users = new UsersService(db.prisma);
   const services = {
@@ -55,6 +57,7 @@ export async function createApp(config: Config): Promise<App> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await bus.close();
+      await redis?.quit();
       await db.close();
     },
   };

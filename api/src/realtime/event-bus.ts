@@ -22,6 +22,13 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+/** A Redis connection that logs its errors instead of crashing the process on them. */
+export function connectRedis(redisUrl: string, logger: Logger, name: string): Redis {
+  const client = new Redis(redisUrl, { connectionName: `parley-${name}` });
+  client.on("error", (error) => logger.error({ err: error, connection: name }, "redis connection error"));
+  return client;
+}
+
 export function createEventBus(redisUrl: string | undefined, logger: Logger): EventBus {
   if (!redisUrl) {
     // One listener per live subscription is the design; leaks are caught by activeSubscriptions().
@@ -29,11 +36,8 @@ export function createEventBus(redisUrl: string | undefined, logger: Logger): Ev
     return busOver(new PubSub({ eventEmitter }), async () => {});
   }
   // Separate connections: a subscribed Redis connection cannot run other commands.
-  const publisher = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
-  const subscriber = new Redis(redisUrl);
-  for (const client of [publisher, subscriber]) {
-    client.on("error", (error) => logger.error({ err: error }, "redis connection error"));
-  }
+  const publisher = connectRedis(redisUrl, logger, "publisher");
+  const subscriber = connectRedis(redisUrl, logger, "subscriber");
   const engine = new RedisPubSub({ publisher, subscriber });
   return busOver(engine, async () => {
     await engine.close();
