@@ -8,7 +8,7 @@ const typedDocuments = {
   config: {
     useTypeImports: true,
     enumsAsTypes: true,
-    scalars: { DateTime: "string", ID: "string" },
+    scalars: { DateTime: "string", ID: "string", JSON: "unknown" },
     strictScalars: true,
   },
 } as const;

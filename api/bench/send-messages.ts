@@ -29,6 +29,9 @@ const server = spawn(
       LOG_LEVEL: "warn",
       PARLEY_DATA_DIR: process.env.DATABASE_URL ? undefined : "memory://",
       JWT_SECRET: process.env.JWT_SECRET ?? "bench-secret-bench-secret-bench-secret-0123",
+      // A few users send thousands of messages a second: far past the per-user limits real clients get.
+      RATE_LIMIT_MESSAGES_PER_SECOND: process.env.RATE_LIMIT_MESSAGES_PER_SECOND ?? "1000000",
+      RATE_LIMIT_MESSAGES_BURST: process.env.RATE_LIMIT_MESSAGES_BURST ?? "1000000",
     },
     stdio: ["ignore", "inherit", "inherit"],
   },

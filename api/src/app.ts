@@ -1,37 +1,80 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createDb } from "@parley/db";
+import { createDb, type PrismaClient } from "@parley/db";
 import type { Config } from "./config.ts";
 import { ChatService } from "./domains/chat/chat.service.ts";
+import { GamesService } from "./domains/games/games.service.ts";
+import { InvitationsService } from "./domains/invitations/invitations.service.ts";
+import { NotificationsService } from "./domains/notifications/notifications.service.ts";
+import { cronRoute } from "./domains/presence/presence.cron.ts";
+import { createPresence } from "./domains/presence/presence.service.ts";
+import { TournamentsService } from "./domains/tournaments/tournaments.service.ts";
 import { AuthService } from "./domains/users/auth.service.ts";
 import { UsersService } from "./domains/users/users.service.ts";
+import type { Services } from "./graphql/context.ts";
 import { attachGraphqlWs } from "./graphql/ws.ts";
 import { createParleyYoga } from "./graphql/yoga.ts";
 import { TokenService } from "./infra/auth.ts";
 import { createLogger, type Logger } from "./infra/logger.ts";
+import { createRateLimits } from "./infra/rate-limit.ts";
+import { createScheduler } from "./infra/scheduler.ts";
 import { connectRedis, createEventBus, type EventBus } from "./realtime/event-bus.ts";
 
 export interface App {
   /** Listens on `port` (0 = any free port) and resolves with the bound port. */
   start(port?: number, host?: string): Promise<number>;
   stop(): Promise<void>;
+  /** Tests: stop like a crashed process: no presence cleanup, no more heartbeats (its records expire). */
+  kill(): Promise<void>;
   logger: Logger;
   bus: EventBus;
+  /** Resolves once background work (tournament announcements) has finished: for tests and benchmarks. */
+  whenIdle(): Promise<void>;
+  /** The domain services: for in-process jobs (invitations.expireInvitations) and tests. */
+  services: Services;
+  /** For tests that check stored state. */
+  prisma: PrismaClient;
 }
+
+/** How often pending duel invitations past their expiry become EXPIRED (once per cluster). */
+const INVITATION_EXPIRY_INTERVAL_MS = 15_000;
 
 /** Composition root: database, pub/sub, services, GraphQL over HTTP and WebSocket. */
 export async function createApp(config: Config): Promise<App> {
   const logger = createLogger(config.logLevel);
-  const db = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.embeddedDbDir });
+  const db = await createDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.embeddedDbDir,
+    onConnectionError: (error) => logger.error({ err: error }, "database connection error"),
+  });
   const bus = createEventBus(config.redisUrl, logger);
   // Shared mode: one command connection for presence, rate limits and locks (pub/sub has its own two).
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger, "commands") : undefined;
+  const limits = createRateLimits(redis, config.rateLimits, config.redisKeyPrefix);
+  const scheduler = createScheduler({ redis, logger, keyPrefix: config.redisKeyPrefix });
+  const presence = createPresence({
+    redis,
+    keyPrefix: config.redisKeyPrefix,
+    settings: config.presence,
+    prisma: db.prisma,
+    sql: db.sql,
+    bus,
+    logger,
+  });
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtl, config.refreshTokenTtl);
-  const users = new UsersService(db.prisma);
-  const services = {
+  const notifications = new NotificationsService(db.prisma, bus, logger);
+  const users = new UsersService(db.prisma, notifications);
+  const services: Services = {
     auth: new AuthService(db.prisma, tokens),
     users,
-    chat: new ChatService(db.prisma, db.sql, bus, users, logger),
+    notifications,
+    tournaments: new TournamentsService(db.prisma, db.sql, notifications, logger),
+    chat: new ChatService(db.prisma, db.sql, bus, users, logger, limits, presence),
+    invitations: new InvitationsService(db.prisma, bus, users, limits, notifications, logger, {
+      ttlMs: config.invitationTtl * 1000,
+    }),
+    games: new GamesService(db.prisma, bus, logger),
+    presence,
   };
   const yoga = createParleyYoga({
     prisma: db.prisma,
@@ -40,25 +83,40 @@ export async function createApp(config: Config): Promise<App> {
     cookieSecure: config.cookieSecure,
     tokens,
     logger,
+    graphqlLimits: config.graphqlLimits,
   });
-  const server = createServer(yoga);
-  const ws = attachGraphqlWs(server, yoga, tokens);
+  const cron = cronRoute(config.cronSecret, () => presence.sweep(), logger);
+  const server = createServer((request, response) => cron(request, response) || void yoga(request, response));
+  const ws = attachGraphqlWs(server, yoga, tokens, presence);
+  await presence.start(scheduler); // registers this instance, schedules heartbeat and sweep
+  scheduler.every(INVITATION_EXPIRY_INTERVAL_MS, "invitations-expire", () => services.invitations.expireInvitations());
 
-  return {
+  const app: App = {
     logger,
     bus,
+    whenIdle: () => services.tournaments.whenIdle(),
+    services,
+    prisma: db.prisma,
     start: (port = config.port, host = config.host) =>
       new Promise((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
       }),
     async stop() {
+      await scheduler.stop();
+      await presence.stop(); // this instance's socket records go: their users go offline unless connected elsewhere
       await ws.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.tournaments.stop(); // running fan-outs end after their current batch
       await bus.close();
       await redis?.quit();
       await db.close();
     },
+    async kill() {
+      presence.kill();
+      await app.stop();
+    },
   };
+  return app;
 }

@@ -2,11 +2,18 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { PRESENCE_DEFAULTS, type PresenceSettings } from "./domains/presence/presence.settings.ts";
+import { DEFAULT_GRAPHQL_LIMITS, type GraphqlLimits } from "./graphql/armor.ts";
+import { RATE_LIMIT_DEFAULTS, type RateLimitConfig, rateLimitConfig } from "./infra/rate-limit.ts";
 
 const optionalUrl = z
   .string()
   .optional()
   .transform((value) => value || undefined);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** How long a duel invitation stays pending, seconds. */
+const DEFAULT_INVITATION_TTL = 5 * 60;
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -28,6 +35,20 @@ const envSchema = z.object({
   COOKIE_SECURE: z.enum(["true", "false"]).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NODE_ENV: z.string().default("development"),
+  RATE_LIMIT_MESSAGES_BURST: positiveInt(RATE_LIMIT_DEFAULTS.messagesBurst),
+  RATE_LIMIT_MESSAGES_PER_SECOND: positiveInt(RATE_LIMIT_DEFAULTS.messagesPerSecond),
+  RATE_LIMIT_INVITATIONS_PER_MINUTE: positiveInt(RATE_LIMIT_DEFAULTS.invitationsPerMinute),
+  GRAPHQL_MAX_DEPTH: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxDepth),
+  GRAPHQL_MAX_COST: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxCost),
+  GRAPHQL_MAX_ALIASES: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxAliases),
+  GRAPHQL_MAX_TOKENS: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxTokens),
+  GRAPHQL_MAX_DIRECTIVES: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxDirectives),
+  INVITATION_TTL: positiveInt(DEFAULT_INVITATION_TTL),
+  PRESENCE_INACTIVITY: z.coerce.number().positive().default(PRESENCE_DEFAULTS.inactivity),
+  PRESENCE_HEARTBEAT: z.coerce.number().positive().default(PRESENCE_DEFAULTS.heartbeat),
+  PRESENCE_SWEEP_INTERVAL: z.coerce.number().positive().default(PRESENCE_DEFAULTS.sweepInterval),
+  CRON_SECRET: z.string().optional(),
+  REDIS_KEY_PREFIX: z.string().default("parley:"),
 });
 
 export interface Config {
@@ -45,6 +66,18 @@ export interface Config {
   refreshTokenTtl: number;
   cookieSecure: boolean;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  /** per-user limits on sendMessage and invitations (infra/rate-limit.ts) */
+  rateLimits: RateLimitConfig;
+  /** depth, cost, aliases, tokens and directives of GraphQL documents, on every transport (graphql/armor.ts) */
+  graphqlLimits: GraphqlLimits;
+  /** seconds a duel invitation stays pending (INVITATION_TTL) */
+  invitationTtl: number;
+  /** presence: inactivity sweep and instance heartbeat, seconds (domains/presence/presence.settings.ts) */
+  presence: PresenceSettings;
+  /** CRON_SECRET: bearer token of DELETE /api/cronjob/cron/check-inactive-users; unset or empty: always 401 */
+  cronSecret: string | undefined;
+  /** REDIS_KEY_PREFIX: prefix of Parley's Redis keys (presence, job locks), so deployments can share a Redis */
+  redisKeyPrefix: string;
 }
 
 /** Parses the environment once. Embedded mode keeps a generated JWT secret in the data directory. */
@@ -69,6 +102,26 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     refreshTokenTtl: e.REFRESH_TOKEN_TTL,
     cookieSecure: e.COOKIE_SECURE ? e.COOKIE_SECURE === "true" : e.NODE_ENV === "production",
     logLevel: e.LOG_LEVEL,
+    rateLimits: rateLimitConfig({
+      messagesBurst: e.RATE_LIMIT_MESSAGES_BURST,
+      messagesPerSecond: e.RATE_LIMIT_MESSAGES_PER_SECOND,
+      invitationsPerMinute: e.RATE_LIMIT_INVITATIONS_PER_MINUTE,
+    }),
+    graphqlLimits: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+    },
+    invitationTtl: e.INVITATION_TTL,
+    presence: {
+      inactivity: e.PRESENCE_INACTIVITY,
+      heartbeat: e.PRESENCE_HEARTBEAT,
+      sweepInterval: e.PRESENCE_SWEEP_INTERVAL,
+    },
+    cronSecret: e.CRON_SECRET || undefined,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
   };
 }
 

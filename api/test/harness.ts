@@ -5,6 +5,9 @@ import pg from "pg";
 import WebSocket from "ws";
 import { type App, createApp } from "../src/app.ts";
 import type { Config } from "../src/config.ts";
+import { PRESENCE_DEFAULTS } from "../src/domains/presence/presence.settings.ts";
+import { DEFAULT_GRAPHQL_LIMITS } from "../src/graphql/armor.ts";
+import type { RateLimitConfig } from "../src/infra/rate-limit.ts";
 
 export const mode = process.env.PARLEY_TEST_MODE === "shared" ? "shared" : "embedded";
 
@@ -55,6 +58,12 @@ export interface TestServer {
 
 export const JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
 
+/** Tests flood on purpose (200 concurrent sends); test/limits*.test.ts pass strict limits explicitly. */
+export const GENEROUS_RATE_LIMITS: RateLimitConfig = {
+  sendMessage: { points: 1_000_000, duration: 1 },
+  invitation: { points: 1_000_000, duration: 1 },
+};
+
 /** Starts an app on a free port. Pass `database` to let several instances share one PostgreSQL. */
 export async function startServer(
   options: { database?: TestDatabase; config?: Partial<Config> } = {},
@@ -72,7 +81,13 @@ export async function startServer(
     accessTokenTtl: 900,
     refreshTokenTtl: 3600,
     cookieSecure: false,
+    invitationTtl: 300,
     logLevel: "silent",
+    rateLimits: GENEROUS_RATE_LIMITS,
+    graphqlLimits: DEFAULT_GRAPHQL_LIMITS,
+    presence: PRESENCE_DEFAULTS,
+    cronSecret: undefined,
+    redisKeyPrefix: "parley:",
     ...options.config,
   };
   const app = await createApp(config);

@@ -425,3 +425,12 @@ describe("without authentication", () => {
     expect((await flags(bob, alice)).user).toEqual({ isBlockedByMe: false, hasBlockedMe: false });
   });
 });
+
+describe("addFriend races", () => {
+  it("two concurrent identical addFriend calls: one succeeds, the other is CONFLICT", async () => {
+    const [alice, bob] = await users(2);
+    const results = await Promise.all([1, 2].map(() => gql(server, ADD_FRIEND, { u: bob.username }, alice)));
+    expect(results.map((result) => codeOf(result) ?? "OK").sort()).toEqual(["CONFLICT", "OK"]);
+    expect((await meOf(alice)).friends).toEqual([bob.username]);
+  });
+});

@@ -15,6 +15,8 @@ export interface DbConfig {
   poolSize?: number;
   /** Apply pending migrations before returning (default true). */
   migrate?: boolean;
+  /** An idle pooled connection failed (database restarted, connection killed): report it, don't crash. */
+  onConnectionError?: (error: Error) => void;
 }
 
 export interface Db {
@@ -26,7 +28,7 @@ export interface Db {
 
 export async function createDb(config: DbConfig): Promise<Db> {
   const db = config.databaseUrl
-    ? connectPostgres(config.databaseUrl, config.poolSize)
+    ? connectPostgres(config.databaseUrl, config.poolSize, config.onConnectionError)
     : await openPglite(config.dataDir);
   if (config.migrate ?? true) {
     await migrate(db.sql).catch(async (error: unknown) => {
@@ -37,8 +39,10 @@ export async function createDb(config: DbConfig): Promise<Db> {
   return db;
 }
 
-function connectPostgres(connectionString: string, max = 20): Db {
+function connectPostgres(connectionString: string, max = 20, onError: (error: Error) => void = () => {}): Db {
   const pool = new pg.Pool({ connectionString, max });
+  // Without a listener, an error on an idle client is an uncaught exception; the pool replaces the client.
+  pool.on("error", onError);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

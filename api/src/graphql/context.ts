@@ -1,5 +1,10 @@
 import type { PrismaClient } from "@parley/db";
 import type { ChatService } from "../domains/chat/chat.service.ts";
+import type { GamesService } from "../domains/games/games.service.ts";
+import type { InvitationsService } from "../domains/invitations/invitations.service.ts";
+import type { NotificationsService } from "../domains/notifications/notifications.service.ts";
+import type { PresenceService } from "../domains/presence/presence.service.ts";
+import type { TournamentsService } from "../domains/tournaments/tournaments.service.ts";
 import type { AuthService } from "../domains/users/auth.service.ts";
 import type { UsersService } from "../domains/users/users.service.ts";
 import type { EventBus } from "../realtime/event-bus.ts";
@@ -10,6 +15,11 @@ export interface Services {
   auth: AuthService;
   users: UsersService;
   chat: ChatService;
+  notifications: NotificationsService;
+  tournaments: TournamentsService;
+  invitations: InvitationsService;
+  games: GamesService;
+  presence: PresenceService;
 }
 
 export interface Viewer {

@@ -15,3 +15,6 @@ export const notFound = (message: string) => new ParleyError("NOT_FOUND", messag
 export const conflict = (message: string) => new ParleyError("CONFLICT", message);
 export const badInput = (message: string, field?: string) =>
   new ParleyError("BAD_USER_INPUT", message, field ? { field } : {});
+/** Over a rate limit: `retryAfter` is whole seconds until the next attempt can succeed. */
+export const rateLimited = (message: string, retryAfter: number) =>
+  new ParleyError("RATE_LIMITED", message, { retryAfter });

@@ -1,12 +1,14 @@
 import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import { accessTokenFrom, readCookie, type TokenService } from "../infra/auth.ts";
 import type { Logger } from "../infra/logger.ts";
+import { armorPlugins, type GraphqlLimits } from "./armor.ts";
 import { baseContext, type Context, type Viewer } from "./context.ts";
 import { schema } from "./schema.ts";
 
 export type Deps = Pick<Context, "prisma" | "bus" | "services" | "cookieSecure"> & {
   tokens: TokenService;
   logger: Logger;
+  graphqlLimits: GraphqlLimits;
 };
 
 /** What graphql-ws hands to the context factory instead of an HTTP request. */
@@ -40,6 +42,8 @@ export function createParleyYoga(deps: Deps): ParleyYoga {
           : accessTokenFrom({ authorization: initial.request.headers.get("authorization"), cookie });
       const check = await deps.tokens.verifyAccess(token);
       const viewer: Viewer | null = check.ok ? { id: check.claims.userId, tokenExp: check.claims.exp } : null;
+      // An authenticated HTTP request is activity (protocol §7); operations on a socket are not. Not awaited.
+      if (viewer && initial.transport !== "ws") deps.services.presence.activity(viewer.id);
       const cookies = initial.request ? [] : undefined;
       if (cookies && initial.request) cookieJars.set(initial.request, cookies);
       return {
@@ -49,6 +53,8 @@ export function createParleyYoga(deps: Deps): ParleyYoga {
       };
     },
     plugins: [
+      // Depth, cost, aliases, tokens, directives: parse and validate hooks, so graphql-ws gets them too.
+      ...armorPlugins(deps.graphqlLimits),
       {
         onResponse({ request, response }) {
           for (const cookie of cookieJars.get(request) ?? []) response.headers.append("set-cookie", cookie);

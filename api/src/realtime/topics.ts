@@ -1,10 +1,14 @@
 import type { ChatEvent } from "../domains/chat/chat.events.ts";
+import type { GameEvent } from "../domains/games/games.events.ts";
+import type { InvitationEvent } from "../domains/invitations/invitations.events.ts";
+import type { NotificationEvent } from "../domains/notifications/notifications.events.ts";
+import type { PresenceEvent } from "../domains/presence/presence.events.ts";
 
 /** A pub/sub channel name that carries events of type T. Build topics only through `topics`. */
 export type Topic<T> = string & { readonly __event?: T };
 
 /** Everything pushed to one user: fan-out on write to `user:{id}`, so authorization is structural. */
-export type InboxEvent = ChatEvent;
+export type InboxEvent = ChatEvent | NotificationEvent | InvitationEvent | GameEvent;
 
 export interface StreamReady {
   kind: "STREAM_READY";
@@ -13,4 +17,6 @@ export interface StreamReady {
 
 export const topics = {
   inbox: (userId: string) => `user:${userId}` as Topic<InboxEvent>,
+  /** Presence is the exception to per-user inboxes: one shared channel, the profile carried inline. */
+  presence: "presence" as Topic<PresenceEvent>,
 };

@@ -219,7 +219,7 @@ const TypingEvent = builder.objectRef<EventOf<"TYPING">>("TypingEvent").implemen
   }),
 });
 
-const StreamReadyEvent = builder.objectRef<{ kind: "STREAM_READY"; at: string }>("StreamReadyEvent").implement({
+export const StreamReadyEvent = builder.objectRef<{ kind: "STREAM_READY"; at: string }>("StreamReadyEvent").implement({
   description: "First event of a stream: it is live, so catching up by cursor now leaves no gap.",
   fields: (t) => ({ at: t.expose("at", { type: "DateTime" }) }),
 });

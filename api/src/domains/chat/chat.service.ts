@@ -3,8 +3,10 @@ import type { Chat, Message, Prisma, PrismaClient, Sql } from "@parley/db";
 import { badInput, forbidden, notFound } from "../../graphql/errors.ts";
 import type { PageWindow } from "../../graphql/pagination.ts";
 import type { Logger } from "../../infra/logger.ts";
+import type { RateLimits } from "../../infra/rate-limit.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
 import { topics } from "../../realtime/topics.ts";
+import type { ActivitySink } from "../presence/presence.service.ts";
 import type { UsersService } from "../users/users.service.ts";
 import { publicUserSelect } from "../users/users.service.ts";
 import type { ChatEvent, MessagePayload } from "./chat.events.ts";
@@ -42,6 +44,9 @@ export class ChatService {
     private readonly bus: EventBus,
     private readonly users: UsersService,
     private readonly logger: Logger,
+    private readonly limits: RateLimits,
+    /** sending and liking keep a user online (protocol §7) */
+    private readonly presence: ActivitySink,
   ) {
     this.writer = new MessageWriter(sql);
   }
@@ -103,7 +108,10 @@ export class ChatService {
     return this.prisma.message.count({ where: { chatId } });
   }
 
+  /** Rate-limited per user before anything else: a refused message costs no query and is never stored. */
   async sendMessage(viewerId: string, input: SendMessageInput): Promise<MessagePayload> {
+    this.presence.activity(viewerId); // even when the message is then refused, as in legacy
+    await this.limits.consume("sendMessage", viewerId);
     const { content } = input;
     const clientTimestamp = input.clientTimestamp ?? null;
     checkMessageInput(content, clientTimestamp);
@@ -139,6 +147,7 @@ export class ChatService {
     const { message, chat } = await this.requireMessage(viewerId, messageId);
     if (message.senderId === viewerId) throw forbidden("You can't like your own message.");
     await this.requireNotBlocked(chat);
+    this.presence.activity(viewerId);
     const updated = await this.prisma.message.update({ where: { id: message.id }, data: { isLiked: liked } });
     await this.publish([chat.userAId, chat.userBId], {
       kind: "MESSAGE_LIKED",

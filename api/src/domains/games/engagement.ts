@@ -9,7 +9,11 @@ type Db = Pick<PrismaClient, "duelInvitation" | "game" | "tournamentParticipant"
  */
 export async function isEngaged(db: Db, userId: string): Promise<boolean> {
   const [invitation, game, participation] = await Promise.all([
-    db.duelInvitation.findFirst({ where: { inviterId: userId, status: "PENDING" }, select: { id: true } }),
+    db.duelInvitation.findFirst({
+      // an invitation past its expiry is no longer pending, even before the sweep marks it EXPIRED
+      where: { inviterId: userId, status: "PENDING", OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+      select: { id: true },
+    }),
     db.game.findFirst({
       where: {
         OR: [{ playerAId: userId }, { playerBId: userId }],

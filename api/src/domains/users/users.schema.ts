@@ -22,7 +22,7 @@ export const UserRef = builder.prismaObject("User", {
   }),
 });
 
-const UserPage = builder
+export const UserPage = builder
   .objectRef<{ nodes: object[]; totalCount: number; hasNextPage: boolean }>("UserPage")
   .implement({
     fields: (t) => ({

@@ -3,6 +3,7 @@ import { badInput, conflict, notFound } from "../../graphql/errors.ts";
 import type { PageWindow } from "../../graphql/pagination.ts";
 import { isUniqueViolation } from "../../infra/db-errors.ts";
 import { markPairChatRead, restorePairChatUnread } from "../chat/chat.blocking.ts";
+import type { NotificationsService } from "../notifications/notifications.service.ts";
 import { lookupKey, nicknameSchema } from "./users.validation.ts";
 
 export const DEFAULT_AVATAR = "/img/default_avatar.png";
@@ -19,7 +20,10 @@ export interface PublicUser {
 export const publicUserSelect = { id: true, username: true, nickname: true, avatar: true, elo: true } as const;
 
 export class UsersService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly notifications: NotificationsService,
+  ) {}
 
   findByUsername(username: string): Promise<User | null> {
     return this.prisma.user.findUnique({ where: { usernameKey: lookupKey(username) } });
@@ -61,27 +65,27 @@ export class UsersService {
     });
   }
 
-  /** One-way: the viewer follows `username`. Creates a NEW_FRIEND notification for them. */
+  /** One-way: the viewer follows `username`. Creates a NEW_FRIEND notification for them and pushes it. */
   async addFriend(viewerId: string, username: string): Promise<User> {
     const friend = await this.requireOther(viewerId, username, "You can't add yourself as a friend.");
     const [already, blocked] = await Promise.all([
       this.prisma.friendship.findUnique({ where: { userId_friendId: { userId: viewerId, friendId: friend.id } } }),
       this.prisma.block.findUnique({ where: { blockerId_blockedId: { blockerId: viewerId, blockedId: friend.id } } }),
     ]);
-    if (already) throw conflict(`User ${friend.username} is already in your friends.`);
+    const alreadyFriends = () => conflict(`User ${friend.username} is already in your friends.`);
+    if (already) throw alreadyFriends();
     if (blocked) throw conflict(`User ${friend.username} is in your blocklist.`);
     const viewer = await this.prisma.user.findUniqueOrThrow({ where: { id: viewerId }, select: publicUserSelect });
-    await this.prisma.$transaction([
-      this.prisma.friendship.create({ data: { userId: viewerId, friendId: friend.id } }),
-      this.prisma.notification.create({
-        data: {
-          receiverId: friend.id,
-          actorId: viewerId,
-          kind: "NEW_FRIEND",
-          data: { username: viewer.username, nickname: viewer.nickname, avatar: viewer.avatar ?? DEFAULT_AVATAR },
-        },
-      }),
-    ]);
+    const [, notification] = await this.prisma
+      .$transaction([
+        this.prisma.friendship.create({ data: { userId: viewerId, friendId: friend.id } }),
+        this.notifications.newFriend(viewer, friend.id),
+      ])
+      .catch((error: unknown) => {
+        // lost a race with a concurrent addFriend of the same user
+        throw isUniqueViolation(error) ? alreadyFriends() : error;
+      });
+    await this.notifications.publishCreated([notification]);
     return friend;
   }
 

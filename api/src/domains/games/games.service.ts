@@ -1,0 +1,72 @@
+import type { PrismaClient } from "@parley/db";
+import { conflict, forbidden, notFound } from "../../graphql/errors.ts";
+import type { Logger } from "../../infra/logger.ts";
+import type { EventBus } from "../../realtime/event-bus.ts";
+import { publishToInboxes } from "../invitations/inbox.ts";
+import type { PublicUser } from "../users/users.service.ts";
+import { type GamePayload, gameInclude, toGamePayload } from "./games.events.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LIVE = ["PENDING", "ONGOING"] as const;
+
+/** Games (duels for now): who may see and end one, and telling both players. */
+export class GamesService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+  ) {}
+
+  /** My ongoing game outside tournaments (the legacy `game_id`), or null. */
+  async currentGame(userId: string): Promise<GamePayload | null> {
+    const row = await this.prisma.game.findFirst({
+      where: { OR: [{ playerAId: userId }, { playerBId: userId }], status: "ONGOING", tournamentId: null },
+      orderBy: { createdAt: "desc" },
+      include: gameInclude,
+    });
+    return row ? toGamePayload(row) : null;
+  }
+
+  /** A game its players may see. */
+  async requireGame(viewerId: string, gameId: string): Promise<GamePayload> {
+    const row = UUID.test(gameId)
+      ? await this.prisma.game.findUnique({ where: { id: gameId }, include: gameInclude })
+      : null;
+    if (!row) throw notFound("Game not found.");
+    if (row.playerAId !== viewerId && row.playerBId !== viewerId) throw forbidden("You are not a player of this game.");
+    return toGamePayload(row);
+  }
+
+  /** A player ends their game: FINISHED, and both players are told. */
+  async endGame(viewerId: string, gameId: string): Promise<GamePayload> {
+    const game = await this.requireGame(viewerId, gameId);
+    if (!(LIVE as readonly string[]).includes(game.status)) throw conflict("The game has already ended.");
+    const by = game.players.find((player) => player.id === viewerId) ?? null;
+    return this.finishGame(game.id, by);
+  }
+
+  /**
+   * Ends a live game (for internal callers: the game loop, tournaments, moderation). Atomic: of concurrent
+   * calls exactly one ends it; the others get CONFLICT.
+   */
+  async finishGame(
+    gameId: string,
+    endedBy: PublicUser | null = null,
+    status: "FINISHED" | "CANCELLED" = "FINISHED",
+  ): Promise<GamePayload> {
+    const [row] = await this.prisma.game.updateManyAndReturn({
+      where: { id: gameId, status: { in: [...LIVE] } },
+      data: { status, endedAt: new Date() },
+      include: gameInclude,
+    });
+    if (!row) throw conflict("The game has already ended.");
+    const game = toGamePayload(row);
+    await publishToInboxes(this.bus, this.logger, [row.playerAId, row.playerBId], {
+      kind: "GAME_ENDED",
+      at: game.endedAt ?? new Date().toISOString(),
+      game,
+      endedBy,
+    });
+    return game;
+  }
+}

@@ -1,0 +1,413 @@
+import { type Notification, Prisma, type PrismaClient } from "@parley/db";
+import { type ErrorCode, ParleyError } from "../../graphql/errors.ts";
+import type { Logger } from "../../infra/logger.ts";
+import type { RateLimits } from "../../infra/rate-limit.ts";
+import type { EventBus } from "../../realtime/event-bus.ts";
+import type { InboxEvent } from "../../realtime/topics.ts";
+import { isEngaged } from "../games/engagement.ts";
+import { type GameSettings, parseGameSettings } from "../games/game-settings.ts";
+import { actorData } from "../notifications/notifications.service.ts";
+import type { PublicUser, UsersService } from "../users/users.service.ts";
+import { type NotificationPublisher, publishToInboxes } from "./inbox.ts";
+import {
+  type InvitationAction,
+  type InvitationPayload,
+  invitationInclude,
+  type RejectionReason,
+  toInvitationPayload,
+} from "./invitations.events.ts";
+
+type Tx = Prisma.TransactionClient;
+type Status = "ACCEPTED" | "DECLINED" | "CANCELLED" | "EXPIRED";
+
+/** Concurrent accepts queue on one row lock: give them room to wait their turn. */
+const TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+export const MAX_CLIENT_ID_LENGTH = 128;
+const MAX_USERNAME_LENGTH = 50;
+
+/** The legacy `game_invite_canceled` messages (protocol §3.6–3.8), word for word. */
+export const REJECTION_MESSAGES = {
+  SELF_INVITE: "You can't invite yourself to a game !",
+  SELF_ACCEPT: "You can't accept invitations from yourself to a game !",
+  ENGAGED: "You are in an ongoing game.",
+  INVITATION_NOT_FOUND: "Invitation not found.",
+  NO_PENDING_INVITATIONS: "No pending invitations found.",
+} as const;
+
+/** A refused invitation mutation: the GraphQL error (with `extensions.reason`), also pushed to the caller's inbox. */
+export class InvitationRefusal extends ParleyError {
+  constructor(
+    readonly reason: RejectionReason,
+    code: ErrorCode,
+    message: string,
+    field?: string,
+  ) {
+    super(code, message, field ? { reason, field } : { reason });
+  }
+}
+
+const refuse = {
+  selfInvite: () => new InvitationRefusal("SELF_INVITE", "BAD_USER_INPUT", REJECTION_MESSAGES.SELF_INVITE, "username"),
+  selfAccept: () => new InvitationRefusal("SELF_ACCEPT", "BAD_USER_INPUT", REJECTION_MESSAGES.SELF_ACCEPT, "username"),
+  engaged: () => new InvitationRefusal("ENGAGED", "CONFLICT", REJECTION_MESSAGES.ENGAGED),
+  notFound: () => new InvitationRefusal("INVITATION_NOT_FOUND", "NOT_FOUND", REJECTION_MESSAGES.INVITATION_NOT_FOUND),
+  noPending: () =>
+    new InvitationRefusal("NO_PENDING_INVITATIONS", "NOT_FOUND", REJECTION_MESSAGES.NO_PENDING_INVITATIONS),
+  unknownUser: (username: string) =>
+    new InvitationRefusal("USER_NOT_FOUND", "NOT_FOUND", `User ${username} not found.`),
+  blocked: () => new InvitationRefusal("BLOCKED", "FORBIDDEN", "One of you has blocked the other."),
+  invalid: (message: string, field: string) => new InvitationRefusal("INVALID_INPUT", "BAD_USER_INPUT", message, field),
+};
+
+export interface InviteInput {
+  username: string;
+  settings?: Record<string, unknown> | null;
+  clientId?: string | null;
+}
+
+export interface ReplyInput {
+  /** the inviter */
+  username: string;
+  accept: boolean;
+  clientId?: string | null;
+}
+
+export interface InvitationsOptions {
+  /** how long an invitation stays pending, milliseconds */
+  ttlMs: number;
+}
+
+/**
+ * Duel invitations (protocol §3.6–3.9, §5): every rule, the state machine, the GAME_INVITE notifications
+ * and who is told what. Transitions are conditional updates on `status = 'PENDING'`, so of concurrent
+ * transitions of one invitation exactly one wins; the users involved are row-locked first, so one user's
+ * concurrent invites and accepts run one after the other and see each other's result.
+ */
+export class InvitationsService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly bus: EventBus,
+    private readonly users: UsersService,
+    private readonly rateLimits: RateLimits,
+    private readonly notifications: NotificationPublisher,
+    private readonly logger: Logger,
+    private readonly options: InvitationsOptions,
+  ) {}
+
+  /** Invite a user to a duel. Inviting someone who invited you declines theirs first (§3.6 step 5). */
+  async inviteToDuel(viewerId: string, input: InviteInput): Promise<InvitationPayload> {
+    await this.rateLimits.consume("invitation", viewerId);
+    return this.refusable(viewerId, "INVITE", input, async () => {
+      const settings = checkSettings(input.settings);
+      const clientId = checkClientId(input.clientId);
+      const invitee = await this.users.findByUsername(input.username);
+      if (!invitee) throw refuse.unknownUser(input.username);
+      if (invitee.id === viewerId) throw refuse.selfInvite();
+      if (await eitherBlocked(this.prisma, viewerId, invitee.id)) throw refuse.blocked();
+      const now = new Date();
+      const { created, declined } = await this.prisma.$transaction(async (tx) => {
+        await lockUsers(tx, [viewerId, invitee.id]);
+        if (await isEngaged(tx, viewerId)) throw refuse.engaged();
+        const declined = await this.transition(
+          tx,
+          { inviterId: invitee.id, inviteeId: viewerId, ...pendingAt(now) },
+          "DECLINED",
+          now,
+        );
+        const row = await tx.duelInvitation.create({
+          data: {
+            inviterId: viewerId,
+            inviteeId: invitee.id,
+            settings,
+            clientId,
+            createdAt: now,
+            expiresAt: new Date(now.getTime() + this.options.ttlMs),
+          },
+          include: invitationInclude,
+        });
+        const data = inviteNotificationData(row.inviter, row.invitee, row.id, clientId, settings, "PENDING");
+        const notes = await tx.notification.createManyAndReturn({
+          data: [invitee.id, viewerId].map((receiverId) => ({
+            receiverId,
+            actorId: viewerId,
+            kind: "GAME_INVITE" as const,
+            invitationId: row.id,
+            data,
+            createdAt: now,
+          })),
+        });
+        return { created: { invitation: toInvitationPayload(row, now), notes }, declined };
+      }, TX_OPTIONS);
+      await this.announce(declined, "DECLINED");
+      const { invitation, notes } = created;
+      await this.publish([invitee.id], { kind: "INVITATION_RECEIVED", at: invitation.createdAt, invitation });
+      // The inviter's own copy is stored (it counts as unread for them, as in legacy) but not pushed.
+      await this.notifications.publishCreated(notes.filter((note) => note.receiverId === invitee.id));
+      return invitation;
+    });
+  }
+
+  /** Accept (exactly one of any number of concurrent accepts wins) or decline the invitations from `username`. */
+  replyToInvitation(viewerId: string, input: ReplyInput): Promise<InvitationPayload> {
+    return this.refusable(viewerId, input.accept ? "ACCEPT" : "DECLINE", input, () =>
+      input.accept ? this.accept(viewerId, input.username) : this.decline(viewerId, input.username),
+    );
+  }
+
+  /** The inviter withdraws their pending invitation to `username`; both are told. */
+  cancelInvitation(viewerId: string, username: string): Promise<InvitationPayload> {
+    return this.refusable(viewerId, "CANCEL", { username }, async () => {
+      const invitee = await this.users.findByUsername(username);
+      if (!invitee) throw refuse.noPending();
+      const now = new Date();
+      const cancelled = await this.prisma.$transaction(
+        (tx) =>
+          this.transition(tx, { inviterId: viewerId, inviteeId: invitee.id, ...pendingAt(now) }, "CANCELLED", now),
+        TX_OPTIONS,
+      );
+      const [first] = cancelled.invitations;
+      if (!first) throw refuse.noPending();
+      await this.announce(cancelled, "CANCELLED");
+      return first;
+    });
+  }
+
+  /**
+   * Marks every invitation pending past its expiry EXPIRED and tells both sides. Until then, such an
+   * invitation already counts as not pending everywhere. Run it periodically (a scheduler's job).
+   */
+  async expireInvitations(): Promise<InvitationPayload[]> {
+    const now = new Date();
+    const expired = await this.prisma.$transaction(
+      (tx) => this.transition(tx, { status: "PENDING", expiresAt: { lte: now } }, "EXPIRED", now),
+      TX_OPTIONS,
+    );
+    await this.announce(expired, "EXPIRED");
+    return expired.invitations;
+  }
+
+  /** My pending (unexpired) outgoing invitation, if any. */
+  async outgoingInvitation(userId: string): Promise<InvitationPayload | null> {
+    const now = new Date();
+    const row = await this.prisma.duelInvitation.findFirst({
+      where: { inviterId: userId, ...pendingAt(now) },
+      orderBy: { createdAt: "desc" },
+      include: invitationInclude,
+    });
+    return row ? toInvitationPayload(row, now) : null;
+  }
+
+  /** Pending (unexpired) invitations to me, newest first. */
+  async incomingInvitations(userId: string): Promise<InvitationPayload[]> {
+    const now = new Date();
+    const rows = await this.prisma.duelInvitation.findMany({
+      where: { inviteeId: userId, ...pendingAt(now) },
+      orderBy: { createdAt: "desc" },
+      take: 50,
+      include: invitationInclude,
+    });
+    return rows.map((row) => toInvitationPayload(row, now));
+  }
+
+  private async accept(viewerId: string, username: string): Promise<InvitationPayload> {
+    const inviter = await this.users.findByUsername(username);
+    if (inviter?.id === viewerId) throw refuse.selfAccept();
+    const now = new Date();
+    const { accepted, cancelled } = await this.prisma.$transaction(async (tx) => {
+      await lockUsers(tx, inviter ? [viewerId, inviter.id] : [viewerId]);
+      if (await isEngaged(tx, viewerId)) throw refuse.engaged();
+      const pending =
+        inviter &&
+        (await tx.duelInvitation.findFirst({
+          where: { inviterId: inviter.id, inviteeId: viewerId, ...pendingAt(now) },
+          orderBy: { createdAt: "desc" },
+        }));
+      if (!inviter || !pending) throw refuse.notFound();
+      if (await eitherBlocked(tx, viewerId, inviter.id)) throw refuse.blocked();
+      const game = await tx.game.create({
+        data: {
+          status: "ONGOING",
+          playerAId: inviter.id,
+          playerBId: viewerId,
+          settings: pending.settings as Prisma.InputJsonValue,
+          createdAt: now,
+        },
+      });
+      // The conditional update is the decision: if another transaction got there first, nothing matches and
+      // throwing rolls the game back.
+      const accepted = await this.transition(tx, { id: pending.id, ...pendingAt(now) }, "ACCEPTED", now, game.id);
+      if (accepted.invitations.length === 0) throw refuse.notFound();
+      // Under the engaged rule the acceptor has no pending invitation of their own; if one slipped through,
+      // it must not survive the start of a game.
+      const cancelled = await this.transition(tx, { inviterId: viewerId, ...pendingAt(now) }, "CANCELLED", now);
+      return { accepted, cancelled };
+    }, TX_OPTIONS);
+    await this.announce(accepted, "ACCEPTED");
+    await this.announce(cancelled, "CANCELLED");
+    return accepted.invitations[0] as InvitationPayload;
+  }
+
+  private async decline(viewerId: string, username: string): Promise<InvitationPayload> {
+    const inviter = await this.users.findByUsername(username);
+    if (!inviter) throw refuse.noPending();
+    const now = new Date();
+    const declined = await this.prisma.$transaction(
+      (tx) => this.transition(tx, { inviterId: inviter.id, inviteeId: viewerId, ...pendingAt(now) }, "DECLINED", now),
+      TX_OPTIONS,
+    );
+    const [newest] = declined.invitations;
+    if (!newest) throw refuse.noPending();
+    await this.announce(declined, "DECLINED");
+    return newest;
+  }
+
+  /** Moves the matching invitations out of PENDING and syncs both GAME_INVITE notifications of each. */
+  private async transition(
+    tx: Tx,
+    where: Prisma.DuelInvitationWhereInput,
+    status: Status,
+    now: Date,
+    gameId?: string,
+  ): Promise<Transitioned> {
+    const rows = await tx.duelInvitation.updateManyAndReturn({
+      where,
+      data: { status, respondedAt: now, ...(gameId ? { gameId } : {}) },
+      include: invitationInclude,
+    });
+    const invitations = rows
+      .map((row) => toInvitationPayload(row, now))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return { invitations, notes: await syncNotifications(tx, invitations, status) };
+  }
+
+  /** After commit: both sides of each invitation are told, and the synced notifications pushed. */
+  private async announce({ invitations, notes }: Transitioned, status: Status): Promise<void> {
+    const at = new Date().toISOString();
+    for (const invitation of invitations) {
+      const both = [invitation.inviter.id, invitation.invitee.id];
+      const event: InboxEvent =
+        status === "ACCEPTED"
+          ? {
+              kind: "INVITATION_ACCEPTED",
+              at,
+              invitation,
+              game: invitation.game as NonNullable<typeof invitation.game>,
+            }
+          : status === "DECLINED"
+            ? { kind: "INVITATION_DECLINED", at, invitation, by: invitation.invitee }
+            : status === "CANCELLED"
+              ? { kind: "INVITATION_CANCELLED", at, invitation, by: invitation.inviter }
+              : { kind: "INVITATION_EXPIRED", at, invitation };
+      await this.publish(both, event);
+    }
+    await this.notifications.publishUpdated(notes);
+  }
+
+  /** Runs a mutation; a refusal also reaches all the caller's sockets, echoing the clientId that was given. */
+  private async refusable<T>(
+    viewerId: string,
+    action: InvitationAction,
+    input: { username: string; clientId?: string | null },
+    work: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof InvitationRefusal) {
+        const clientId = input.clientId != null && validClientId(input.clientId) ? input.clientId : null;
+        await this.publish([viewerId], {
+          kind: "INVITATION_REJECTED",
+          at: new Date().toISOString(),
+          action,
+          reason: error.reason,
+          message: error.message,
+          username: input.username.slice(0, MAX_USERNAME_LENGTH),
+          clientId,
+        });
+      }
+      throw error;
+    }
+  }
+
+  private publish(userIds: string[], event: InboxEvent): Promise<void> {
+    return publishToInboxes(this.bus, this.logger, userIds, event);
+  }
+}
+
+interface Transitioned {
+  /** newest first */
+  invitations: InvitationPayload[];
+  notes: Notification[];
+}
+
+/** Pending and not yet expired at `now`: an expired invitation is not pending, whether or not it was swept. */
+function pendingAt(now: Date) {
+  return { status: "PENDING" as const, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
+}
+
+/**
+ * Row-locks the users (in id order, so two transactions never wait on each other crosswise) until commit.
+ * NO KEY UPDATE: it serializes our invitation work per user without blocking inserts that reference them.
+ */
+async function lockUsers(tx: Tx, userIds: string[]): Promise<void> {
+  const ids = Prisma.join(userIds.map((id) => Prisma.sql`${id}::uuid`));
+  await tx.$queryRaw`SELECT id FROM users WHERE id IN (${ids}) ORDER BY id FOR NO KEY UPDATE`;
+}
+
+async function eitherBlocked(db: Pick<PrismaClient, "block">, userId: string, otherId: string): Promise<boolean> {
+  const block = await db.block.findFirst({
+    where: {
+      OR: [
+        { blockerId: userId, blockedId: otherId },
+        { blockerId: otherId, blockedId: userId },
+      ],
+    },
+    select: { blockerId: true },
+  });
+  return block !== null;
+}
+
+/** Each transition rewrites `data.status` and marks read both copies (invitee's and inviter's), §5.1. */
+async function syncNotifications(tx: Tx, invitations: InvitationPayload[], status: Status): Promise<Notification[]> {
+  if (invitations.length === 0) return [];
+  const ids = invitations.map((invitation) => invitation.id);
+  const list = Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`));
+  await tx.$executeRaw`
+    UPDATE notifications
+    SET is_read = true, data = jsonb_set(data, '{status}', to_jsonb(${status}::text))
+    WHERE kind = 'GAME_INVITE' AND invitation_id IN (${list})`;
+  return tx.notification.findMany({ where: { invitationId: { in: ids } } });
+}
+
+/** The GAME_INVITE notification data (§6.1), the same for the invitee's and the inviter's copy. */
+function inviteNotificationData(
+  inviter: PublicUser,
+  invitee: PublicUser,
+  invitationId: string,
+  clientId: string | null,
+  settings: GameSettings,
+  status: "PENDING",
+) {
+  return { ...actorData(inviter), gameId: invitationId, clientId, settings, status, invitee: actorData(invitee) };
+}
+
+function checkSettings(input: Record<string, unknown> | null | undefined): GameSettings {
+  try {
+    return parseGameSettings(input);
+  } catch (error) {
+    if (error instanceof ParleyError) throw refuse.invalid(error.message, String(error.extensions.field ?? "settings"));
+    throw error;
+  }
+}
+
+function validClientId(clientId: string): boolean {
+  return clientId.length <= MAX_CLIENT_ID_LENGTH && !clientId.includes("\u0000") && !/\p{Cs}/u.test(clientId);
+}
+
+function checkClientId(clientId: string | null | undefined): string | null {
+  if (clientId == null) return null;
+  if (!validClientId(clientId)) {
+    throw refuse.invalid(`clientId must be at most ${MAX_CLIENT_ID_LENGTH} storable characters.`, "clientId");
+  }
+  return clientId;
+}

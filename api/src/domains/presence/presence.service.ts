@@ -1,0 +1,361 @@
+import { randomUUID } from "node:crypto";
+import type { PrismaClient, Sql, User } from "@parley/db";
+import type { Redis } from "ioredis";
+import type { PageWindow } from "../../graphql/pagination.ts";
+import type { Logger } from "../../infra/logger.ts";
+import type { Scheduler } from "../../infra/scheduler.ts";
+import type { EventBus } from "../../realtime/event-bus.ts";
+import { topics } from "../../realtime/topics.ts";
+import { publicUserSelect } from "../users/users.service.ts";
+import type { PresenceEvent, PresenceStatus } from "./presence.events.ts";
+import { RedisPresenceStore } from "./presence.redis.ts";
+import { HEARTBEAT_EXPIRY_FACTOR, type PresenceSettings } from "./presence.settings.ts";
+import { MemoryPresenceStore, type PresenceStore, type WentOffline } from "./presence.store.ts";
+
+/** What other domains need from presence: activity that keeps a user online. Cheap, never awaited. */
+export interface ActivitySink {
+  activity(userId: string): void;
+}
+
+/**
+ * One open socket. `opened` settles (never rejects) once it is recorded, or after OPEN_WAIT_MS if the store is
+ * slow (connecting never waits on presence for long); `close()` runs after the record, whenever that is.
+ */
+export interface PresenceSocket {
+  readonly opened: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** users.last_activity is written at most once per interval per user and instance (plus once when going offline). */
+const PERSIST_INTERVAL_MS = 60_000;
+const PERSIST_CHUNK = 5000;
+const OPEN_WAIT_MS = 2000;
+
+interface Change {
+  userId: string;
+  status: PresenceStatus;
+  lastActivity: number;
+}
+
+/** Profiles looked up per query when publishing many changes at once (a sweep, a mass reconnect). */
+const PUBLISH_BATCH = 1000;
+
+export interface PresenceDeps {
+  store: PresenceStore;
+  prisma: PrismaClient;
+  sql: Sql;
+  bus: EventBus;
+  logger: Logger;
+  settings: PresenceSettings;
+}
+
+/** Builds the store for the mode: Redis when `redis` is given (shared), else in this process. */
+export function createPresence(
+  deps: Omit<PresenceDeps, "store"> & { redis: Redis | undefined; keyPrefix?: string },
+): PresenceService {
+  const expiryMs = deps.settings.heartbeat * 1000 * HEARTBEAT_EXPIRY_FACTOR;
+  const store = deps.redis
+    ? new RedisPresenceStore(deps.redis, randomUUID(), expiryMs, deps.keyPrefix)
+    : new MemoryPresenceStore();
+  return new PresenceService({ ...deps, store });
+}
+
+/**
+ * Presence (protocol §7): online while a user has an open socket or was active recently. Going online or
+ * offline is published once, on the shared `presence` topic, by whichever instance saw the transition.
+ *
+ * Hot paths stay cheap: activity is batched per event-loop turn into one store call (no await on the
+ * caller's side), and users.last_activity is written in batches at most once a minute per user.
+ */
+export class PresenceService implements ActivitySink {
+  /** open sockets on this instance, per user: what `restore` re-creates if our records were reaped */
+  private readonly local = new Map<string, number>();
+  private readonly pendingTouches = new Set<string>();
+  private touchScheduled = false;
+  /** last activity (epoch ms) not yet written to users.last_activity */
+  private readonly dirty = new Map<string, number>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** changes waiting to be published, in order; one worker drains it */
+  private readonly outbox: (Change & { at: string })[] = [];
+  private publishing: Promise<void> | undefined;
+  private registering: Promise<void> | undefined;
+  private state: "running" | "stopped" | "killed" = "running";
+
+  constructor(private readonly deps: PresenceDeps) {}
+
+  /** Registers this instance, then schedules the heartbeat, the sweep and the last_activity writes. */
+  async start(scheduler: Scheduler): Promise<void> {
+    // If the store is unreachable now, the heartbeat registers later and sockets wait for it (OPEN_WAIT_MS).
+    await this.register().catch((error: unknown) => {
+      this.deps.logger.error({ err: error }, "presence: registering this instance failed");
+    });
+    const { heartbeat, sweepInterval } = this.deps.settings;
+    scheduler.every(heartbeat * 1000, "presence-heartbeat", () => this.heartbeat(), { perInstance: true });
+    scheduler.every(sweepInterval * 1000, "presence-sweep", () => this.sweep());
+    scheduler.every(PERSIST_INTERVAL_MS, "presence-persist", () => this.persistActivity(), { perInstance: true });
+  }
+
+  /** A socket of `userId` opened (graphql-ws now, the legacy bridge later): counts as activity. */
+  openSocket(userId: string): PresenceSocket {
+    if (this.state !== "running") return { opened: Promise.resolve(), close: () => Promise.resolve() };
+    // The local count changes when the store command is sent, so `restore` always sees what Redis saw.
+    this.local.set(userId, (this.local.get(userId) ?? 0) + 1);
+    const recorded = this.track(this.recordOpen(userId));
+    let closing: Promise<void> | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const bounded = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, OPEN_WAIT_MS);
+    });
+    return {
+      opened: Promise.race([recorded, bounded]).finally(() => clearTimeout(timer)),
+      close: () => {
+        closing ??= this.track(recorded.then(() => this.recordClose(userId)));
+        return closing;
+      },
+    };
+  }
+
+  /** Activity that keeps a user online (an authenticated HTTP request, a message, a like). Never throws. */
+  activity(userId: string): void {
+    if (this.state !== "running") return;
+    this.pendingTouches.add(userId);
+    if (this.touchScheduled) return;
+    this.touchScheduled = true;
+    setImmediate(() => this.flushTouches());
+  }
+
+  /** For each user, their last activity if online, else null: one store round trip for all of them. */
+  lastActivity(userIds: readonly string[]): Promise<(number | null)[]> {
+    return this.deps.store.lastActivity(userIds);
+  }
+
+  /** Activity seen by this instance and not yet written to users.last_activity. */
+  unsavedActivity(userId: string): number | undefined {
+    return this.dirty.get(userId);
+  }
+
+  /** Online users, most recently active first. */
+  async onlineUsers(window: PageWindow): Promise<{ nodes: User[]; totalCount: number; hasNextPage: boolean }> {
+    const { ids, total } = await this.deps.store.onlineUsers(window.skip, window.take);
+    const rows = await this.deps.prisma.user.findMany({ where: { id: { in: ids } } });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const nodes = ids.map((id) => byId.get(id)).filter((row) => row !== undefined);
+    return { nodes, totalCount: total, hasNextPage: window.skip + ids.length < total };
+  }
+
+  /**
+   * Takes offline the users of instances whose heartbeat expired and everyone idle for longer than the
+   * inactivity setting. Scheduled (once per cluster) and called by the cron endpoint. Returns how many.
+   */
+  async sweep(): Promise<number> {
+    if (this.state !== "running") return 0;
+    const now = Date.now();
+    const gone = await this.deps.store.sweep(now, now - this.deps.settings.inactivity * 1000);
+    this.wentOffline(gone);
+    await this.publishing;
+    return gone.length;
+  }
+
+  /** Renews this instance's records; re-creates them if they had expired (a long pause, a partition). */
+  async heartbeat(): Promise<void> {
+    if (this.state !== "running") return;
+    if (await this.deps.store.heartbeat(Date.now())) return;
+    this.deps.logger.warn("presence records of this instance had expired; restoring them");
+    await this.register();
+  }
+
+  /** Writes pending last activities to users.last_activity, in one statement per few thousand users. */
+  async persistActivity(): Promise<void> {
+    const entries = [...this.dirty];
+    this.dirty.clear();
+    await this.persist(entries);
+  }
+
+  /**
+   * Graceful shutdown: removes this instance's socket records at once (their users go offline unless they
+   * have sockets elsewhere) and writes pending activity. Later socket events are ignored.
+   */
+  async stop(): Promise<void> {
+    if (this.state !== "running") return;
+    this.flushTouches();
+    this.state = "stopped";
+    await this.settled();
+    try {
+      this.wentOffline(await this.deps.store.removeInstance());
+    } catch (error) {
+      this.deps.logger.error({ err: error }, "presence: removing this instance's records failed");
+    }
+    this.local.clear();
+    await this.settled();
+    await this.persistActivity().catch((error: unknown) => {
+      this.deps.logger.error({ err: error }, "presence: writing last activity failed");
+    });
+  }
+
+  /** Tests: behave like a crashed process from now on (no cleanup, no heartbeat, nothing written). */
+  kill(): void {
+    this.state = "killed";
+    this.pendingTouches.clear();
+    this.dirty.clear();
+  }
+
+  /** Open sockets of `userId` on this instance. */
+  localSockets(userId: string): number {
+    return this.local.get(userId) ?? 0;
+  }
+
+  /** Resolves once every store call and event started so far is done (tests, shutdown). */
+  async settled(): Promise<void> {
+    for (;;) {
+      if (this.touchScheduled) await new Promise<void>((resolve) => setImmediate(resolve));
+      else if (this.inFlight.size > 0) await Promise.all(this.inFlight);
+      else if (this.publishing) await this.publishing;
+      else return;
+    }
+  }
+
+  private async recordOpen(userId: string): Promise<void> {
+    const now = Date.now();
+    try {
+      const wentOnline = await this.deps.store.connect(userId, now);
+      this.markDirty(userId, now);
+      // null: our records were reaped; re-registering restores them, this socket included.
+      if (wentOnline === null) await this.register();
+      else if (wentOnline) this.publish([{ userId, status: "ONLINE", lastActivity: now }]);
+    } catch (error) {
+      this.deps.logger.error({ err: error, userId }, "presence: recording a socket failed");
+    }
+  }
+
+  private async recordClose(userId: string): Promise<void> {
+    // After a graceful stop the instance's records are gone already; a killed instance leaves them to expire.
+    if (this.state !== "running") return;
+    const left = (this.local.get(userId) ?? 0) - 1;
+    if (left > 0) this.local.set(userId, left);
+    else this.local.delete(userId);
+    try {
+      const gone = await this.deps.store.disconnect(userId);
+      if (gone) this.wentOffline([gone]);
+    } catch (error) {
+      this.deps.logger.error({ err: error, userId }, "presence: recording a closed socket failed");
+    }
+  }
+
+  private flushTouches(): void {
+    this.touchScheduled = false;
+    if (this.state !== "running" || this.pendingTouches.size === 0) return;
+    const userIds = [...this.pendingTouches];
+    this.pendingTouches.clear();
+    const now = Date.now();
+    for (const userId of userIds) this.markDirty(userId, now);
+    void this.track(
+      this.deps.store.touch(userIds, now).then(
+        (online) => this.publish(online.map((userId) => ({ userId, status: "ONLINE", lastActivity: now }))),
+        (error: unknown) => this.deps.logger.error({ err: error }, "presence: recording activity failed"),
+      ),
+    );
+  }
+
+  /** Single-flight: registers the instance, re-creating its socket records if they are unknown to the store. */
+  private register(): Promise<void> {
+    this.registering ??= (async () => {
+      try {
+        const now = Date.now();
+        if (await this.deps.store.heartbeat(now)) return;
+        const online = await this.deps.store.restore(new Map(this.local), now);
+        this.publish(online.map((userId) => ({ userId, status: "ONLINE", lastActivity: now })));
+      } finally {
+        this.registering = undefined;
+      }
+    })();
+    return this.registering;
+  }
+
+  /** Offline users' last activity is written right away, so every instance reads it exactly. */
+  private wentOffline(gone: WentOffline[]): void {
+    if (gone.length === 0) return;
+    const entries: [string, number][] = gone.map(({ userId, lastActivity }) => {
+      const latest = Math.max(lastActivity, this.dirty.get(userId) ?? 0);
+      this.dirty.delete(userId);
+      return [userId, latest];
+    });
+    void this.track(
+      this.persist(entries).catch((error: unknown) => {
+        this.deps.logger.error({ err: error }, "presence: writing last activity failed");
+      }),
+    );
+    this.publish(gone.map(({ userId, lastActivity }) => ({ userId, status: "OFFLINE", lastActivity })));
+  }
+
+  private markDirty(userId: string, at: number): void {
+    if ((this.dirty.get(userId) ?? 0) < at) this.dirty.set(userId, at);
+  }
+
+  private async persist(entries: [string, number][]): Promise<void> {
+    for (let i = 0; i < entries.length; i += PERSIST_CHUNK) {
+      const chunk = entries.slice(i, i + PERSIST_CHUNK);
+      const rows = chunk.map(([id, at]) => ({ id, at: new Date(at).toISOString() }));
+      try {
+        await this.deps.sql.query(PERSIST_LAST_ACTIVITY, [JSON.stringify(rows)]);
+      } catch (error) {
+        // keep them for the next write
+        for (const [userId, at] of entries.slice(i)) this.markDirty(userId, at);
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * In order, per instance (a user's OFFLINE published here never overtakes their later ONLINE), and in
+   * batches: one profile query for all the changes waiting, however many.
+   */
+  private publish(changes: Change[]): void {
+    if (changes.length === 0) return;
+    const at = new Date().toISOString();
+    for (const change of changes) this.outbox.push({ ...change, at });
+    this.publishing ??= (async () => {
+      try {
+        while (this.outbox.length > 0) await this.publishBatch(this.outbox.splice(0, PUBLISH_BATCH));
+      } finally {
+        this.publishing = undefined;
+      }
+    })();
+  }
+
+  private async publishBatch(changes: (Change & { at: string })[]): Promise<void> {
+    try {
+      const users = await this.deps.prisma.user.findMany({
+        where: { id: { in: changes.map((change) => change.userId) } },
+        select: publicUserSelect,
+      });
+      const byId = new Map(users.map((user) => [user.id, user]));
+      await Promise.all(
+        changes.map(async ({ userId, status, lastActivity, at }) => {
+          const user = byId.get(userId);
+          if (!user) return;
+          const event: PresenceEvent = {
+            kind: "PRESENCE_CHANGED",
+            at,
+            status,
+            user: { ...user, isOnline: status === "ONLINE", lastActivity: new Date(lastActivity).toISOString() },
+          };
+          await this.deps.bus.publish(topics.presence, event);
+        }),
+      );
+    } catch (error) {
+      this.deps.logger.error({ err: error, changes: changes.length }, "presence: publishing failed");
+    }
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inFlight.add(promise);
+    const done = () => void this.inFlight.delete(promise);
+    promise.then(done, done);
+    return promise;
+  }
+}
+
+const PERSIST_LAST_ACTIVITY = `
+UPDATE users u SET last_activity = v.at
+FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, at timestamptz)
+WHERE u.id = v.id AND u.last_activity < v.at`;
