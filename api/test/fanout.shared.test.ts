@@ -1,4 +1,5 @@
 // Two app instances on one PostgreSQL and one Redis: events cross instances, once.
+// (Presence across instances: presence.shared.test.ts.)
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   CHAT_EVENTS,
@@ -49,4 +50,49 @@ it("a message sent through one instance reaches subscribers on both, exactly onc
   expect(history.data?.chat.messages.totalCount).toBe(2);
   bobOnOne.dispose();
   aliceOnOne.dispose();
+});
+
+it("a duel invitation and its acceptance cross instances", async () => {
+  const alice = await signUp(one);
+  const bob = await signUp(two);
+  const INVITATION_EVENTS = `subscription { invitationEvents {
+    __typename
+    ... on InvitationReceivedEvent { invitation { id inviter { username } } }
+    ... on InvitationAcceptedEvent { gameId opponent { username } }
+  } }`;
+  const aliceOnOne = new EventQueue(wsClient(one, alice), INVITATION_EVENTS);
+  const bobOnTwo = new EventQueue(wsClient(two, bob), INVITATION_EVENTS);
+  for (const queue of [aliceOnOne, bobOnTwo]) {
+    expect((await queue.next()).invitationEvents.__typename).toBe("StreamReadyEvent");
+  }
+
+  const invited = await gql(
+    one,
+    `mutation($u: String!) { inviteToDuel(username: $u) { id } }`,
+    { u: bob.username },
+    alice,
+  );
+  expect(invited.errors).toBeUndefined();
+  const received = (await bobOnTwo.next()).invitationEvents;
+  expect(received).toMatchObject({
+    __typename: "InvitationReceivedEvent",
+    invitation: { id: invited.data?.inviteToDuel.id, inviter: { username: alice.username } },
+  });
+
+  const reply = `mutation($u: String!) { replyToInvitation(username: $u, accept: true) { game { id } } }`;
+  const accepted = await gql(two, reply, { u: alice.username }, bob);
+  expect(accepted.errors).toBeUndefined();
+  const gameId = accepted.data?.replyToInvitation.game.id;
+  expect((await aliceOnOne.next()).invitationEvents).toEqual({
+    __typename: "InvitationAcceptedEvent",
+    gameId,
+    opponent: { username: bob.username },
+  });
+  expect((await bobOnTwo.next()).invitationEvents).toEqual({
+    __typename: "InvitationAcceptedEvent",
+    gameId,
+    opponent: { username: alice.username },
+  });
+  aliceOnOne.dispose();
+  bobOnTwo.dispose();
 });
