@@ -1,10 +1,9 @@
 import type { Message } from "@parley/db";
 import { queryFromInfo } from "@pothos/plugin-prisma";
-import { filter, pipe } from "graphql-yoga";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
+import { eventUnion, inboxEvents } from "../../graphql/event-streams.ts";
 import { MAX_PAGE_SIZE, pageArgs, pageWindow } from "../../graphql/pagination.ts";
-import { topics } from "../../realtime/topics.ts";
 import { UserRef } from "../users/users.schema.ts";
 import { CHAT_EVENT_KINDS, type ChatEvent, type MessagePayload } from "./chat.events.ts";
 import { peerOf } from "./chat.pair.ts";
@@ -219,33 +218,18 @@ const TypingEvent = builder.objectRef<EventOf<"TYPING">>("TypingEvent").implemen
   }),
 });
 
-export const StreamReadyEvent = builder.objectRef<{ kind: "STREAM_READY"; at: string }>("StreamReadyEvent").implement({
-  description: "First event of a stream: it is live, so catching up by cursor now leaves no gap.",
-  fields: (t) => ({ at: t.expose("at", { type: "DateTime" }) }),
-});
-
-const eventTypes = {
+const ChatEventRef = eventUnion("ChatEvent", {
   MESSAGE_SENT: MessageSentEvent,
   MESSAGE_LIKED: MessageLikedEvent,
   MESSAGE_READ: MessageReadEvent,
   TYPING: TypingEvent,
-  STREAM_READY: StreamReadyEvent,
-};
-
-const ChatEventRef = builder.unionType("ChatEvent", {
-  types: Object.values(eventTypes),
-  resolveType: (event) => eventTypes[(event as { kind: keyof typeof eventTypes }).kind],
 });
 
 builder.subscriptionFields((t) => ({
   chatEvents: t.field({
     type: ChatEventRef,
     description: "Live events of all my chats, on every open socket of both participants.",
-    subscribe: (_root, _args, ctx) =>
-      pipe(
-        ctx.bus.subscribe(topics.inbox(requireViewer(ctx).id)),
-        filter((event) => event.kind === "STREAM_READY" || CHAT_EVENT_KINDS.has(event.kind)),
-      ),
+    subscribe: (_root, _args, ctx) => inboxEvents(ctx, CHAT_EVENT_KINDS),
     resolve: (event) => event as never,
   }),
 }));

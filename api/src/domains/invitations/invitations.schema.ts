@@ -1,8 +1,6 @@
-import { filter, pipe } from "graphql-yoga";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
-import { topics } from "../../realtime/topics.ts";
-import { StreamReadyEvent } from "../chat/chat.schema.ts";
+import { eventUnion, inboxEvents } from "../../graphql/event-streams.ts";
 import { GameSettingsInput, GameSettingsRef } from "../games/game-settings.schema.ts";
 import { GAME_EVENT_KINDS } from "../games/games.events.ts";
 import { GameEndedEvent, GameRef } from "../games/games.schema.ts";
@@ -131,7 +129,7 @@ const InvitationRejectedEvent = builder.objectRef<EventOf<"INVITATION_REJECTED">
   }),
 });
 
-const eventTypes = {
+const InvitationEventRef = eventUnion("InvitationEvent", {
   INVITATION_RECEIVED: InvitationReceivedEvent,
   INVITATION_ACCEPTED: InvitationAcceptedEvent,
   INVITATION_DECLINED: InvitationDeclinedEvent,
@@ -139,26 +137,15 @@ const eventTypes = {
   INVITATION_EXPIRED: InvitationExpiredEvent,
   INVITATION_REJECTED: InvitationRejectedEvent,
   GAME_ENDED: GameEndedEvent,
-  STREAM_READY: StreamReadyEvent,
-};
-
-const InvitationEventRef = builder.unionType("InvitationEvent", {
-  types: Object.values(eventTypes),
-  resolveType: (event) => eventTypes[(event as { kind: keyof typeof eventTypes }).kind],
 });
+
+const INVITATION_STREAM_KINDS: ReadonlySet<string> = new Set([...INVITATION_EVENT_KINDS, ...GAME_EVENT_KINDS]);
 
 builder.subscriptionFields((t) => ({
   invitationEvents: t.field({
     type: InvitationEventRef,
     description: "Live duel invitations and games of mine, on every socket of mine.",
-    subscribe: (_root, _args, ctx) =>
-      pipe(
-        ctx.bus.subscribe(topics.inbox(requireViewer(ctx).id)),
-        filter(
-          (event) =>
-            event.kind === "STREAM_READY" || INVITATION_EVENT_KINDS.has(event.kind) || GAME_EVENT_KINDS.has(event.kind),
-        ),
-      ),
+    subscribe: (_root, _args, ctx) => inboxEvents(ctx, INVITATION_STREAM_KINDS),
     resolve: (event) => event as never,
   }),
 }));

@@ -1,9 +1,7 @@
-import { filter, pipe } from "graphql-yoga";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
+import { eventUnion, inboxEvents } from "../../graphql/event-streams.ts";
 import { MAX_PAGE_SIZE, pageArgs, pageWindow } from "../../graphql/pagination.ts";
-import { topics } from "../../realtime/topics.ts";
-import { StreamReadyEvent } from "../chat/chat.schema.ts";
 import { MeRef, UserRef } from "../users/users.schema.ts";
 import { JsonScalar } from "./json.scalar.ts";
 import { NOTIFICATION_EVENT_KINDS, type NotificationEvent, type NotificationPayload } from "./notifications.events.ts";
@@ -114,15 +112,9 @@ const NotificationUpdatedEvent = builder
     }),
   });
 
-const eventTypes = {
+const NotificationEventRef = eventUnion("NotificationEvent", {
   NOTIFICATION_CREATED: NotificationCreatedEvent,
   NOTIFICATION_UPDATED: NotificationUpdatedEvent,
-  STREAM_READY: StreamReadyEvent,
-};
-
-const NotificationEventRef = builder.unionType("NotificationEvent", {
-  types: Object.values(eventTypes),
-  resolveType: (event) => eventTypes[(event as { kind: keyof typeof eventTypes }).kind],
 });
 
 builder.subscriptionFields((t) => ({
@@ -131,11 +123,7 @@ builder.subscriptionFields((t) => ({
     description:
       "My notifications, live on every open socket. Starts with a StreamReadyEvent: refetch `notifications` " +
       "after it to catch up without a gap.",
-    subscribe: (_root, _args, ctx) =>
-      pipe(
-        ctx.bus.subscribe(topics.inbox(requireViewer(ctx).id)),
-        filter((event) => event.kind === "STREAM_READY" || NOTIFICATION_EVENT_KINDS.has(event.kind)),
-      ),
+    subscribe: (_root, _args, ctx) => inboxEvents(ctx, NOTIFICATION_EVENT_KINDS),
     resolve: (event) => event as never,
   }),
 }));

@@ -2,9 +2,9 @@ import type { User } from "@parley/db";
 import DataLoader from "dataloader";
 import { builder } from "../../graphql/builder.ts";
 import { type Context, requireViewer } from "../../graphql/context.ts";
+import { eventUnion } from "../../graphql/event-streams.ts";
 import { pageArgs, pageWindow } from "../../graphql/pagination.ts";
 import { topics } from "../../realtime/topics.ts";
-import { StreamReadyEvent } from "../chat/chat.schema.ts";
 import { UserPage, UserRef } from "../users/users.schema.ts";
 import type { PresenceEvent, PresenceUser } from "./presence.events.ts";
 
@@ -94,12 +94,7 @@ const PresenceChangedEvent = builder.objectRef<PresenceEvent>("PresenceChangedEv
   }),
 });
 
-const eventTypes = { PRESENCE_CHANGED: PresenceChangedEvent, STREAM_READY: StreamReadyEvent };
-
-const PresenceEventRef = builder.unionType("PresenceEvent", {
-  types: Object.values(eventTypes),
-  resolveType: (event) => eventTypes[(event as { kind: keyof typeof eventTypes }).kind],
-});
+const PresenceEventRef = eventUnion("PresenceEvent", { PRESENCE_CHANGED: PresenceChangedEvent });
 
 builder.subscriptionFields((t) => ({
   presenceEvents: t.field({
