@@ -7,6 +7,7 @@ import type { RateLimits } from "../../infra/rate-limit.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
 import { topics } from "../../realtime/topics.ts";
 import type { ActivitySink } from "../presence/presence.service.ts";
+import { eitherBlocked } from "../users/blocks.ts";
 import type { UsersService } from "../users/users.service.ts";
 import { publicUserSelect } from "../users/users.service.ts";
 import type { ChatEvent, MessagePayload } from "./chat.events.ts";
@@ -208,15 +209,9 @@ export class ChatService {
   }
 
   private async requireNotBlocked(chat: Chat): Promise<void> {
-    const block = await this.prisma.block.findFirst({
-      where: {
-        OR: [
-          { blockerId: chat.userAId, blockedId: chat.userBId },
-          { blockerId: chat.userBId, blockedId: chat.userAId },
-        ],
-      },
-    });
-    if (block) throw forbidden("One of you has blocked the other.");
+    if (await eitherBlocked(this.prisma, chat.userAId, chat.userBId)) {
+      throw forbidden("One of you has blocked the other.");
+    }
   }
 
   /** Called only when the batched insert refused a message: finds which rule it broke. */

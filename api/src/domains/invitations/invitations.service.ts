@@ -7,6 +7,7 @@ import type { InboxEvent } from "../../realtime/topics.ts";
 import { isEngaged } from "../games/engagement.ts";
 import { type GameSettings, parseGameSettings } from "../games/game-settings.ts";
 import { actorData } from "../notifications/notifications.service.ts";
+import { eitherBlocked } from "../users/blocks.ts";
 import type { PublicUser, UsersService } from "../users/users.service.ts";
 import { type NotificationPublisher, publishToInboxes } from "./inbox.ts";
 import {
@@ -352,19 +353,6 @@ function pendingAt(now: Date) {
 async function lockUsers(tx: Tx, userIds: string[]): Promise<void> {
   const ids = Prisma.join(userIds.map((id) => Prisma.sql`${id}::uuid`));
   await tx.$queryRaw`SELECT id FROM users WHERE id IN (${ids}) ORDER BY id FOR NO KEY UPDATE`;
-}
-
-async function eitherBlocked(db: Pick<PrismaClient, "block">, userId: string, otherId: string): Promise<boolean> {
-  const block = await db.block.findFirst({
-    where: {
-      OR: [
-        { blockerId: userId, blockedId: otherId },
-        { blockerId: otherId, blockedId: userId },
-      ],
-    },
-    select: { blockerId: true },
-  });
-  return block !== null;
 }
 
 /** Each transition rewrites `data.status` and marks read both copies (invitee's and inviter's), §5.1. */
