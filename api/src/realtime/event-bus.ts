@@ -24,7 +24,10 @@ export interface EventBus {
 
 /** A Redis connection that logs its errors instead of crashing the process on them. */
 export function connectRedis(redisUrl: string, logger: Logger, name: string): Redis {
-  const client = new Redis(redisUrl, { connectionName: `parley-${name}` });
+  // Auto-pipelining sends the commands of one tick (rate limits, publishes of many messages) in one write;
+  // a subscribed connection only (un)subscribes, so it gains nothing.
+  const enableAutoPipelining = name !== "subscriber";
+  const client = new Redis(redisUrl, { connectionName: `parley-${name}`, enableAutoPipelining });
   client.on("error", (error) => logger.error({ err: error, connection: name }, "redis connection error"));
   return client;
 }
