@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { type Client, createClient } from "graphql-ws";
 import pg from "pg";
+import { expect } from "vitest";
 import WebSocket from "ws";
 import { type App, createApp } from "../src/app.ts";
 import type { Config } from "../src/config.ts";
@@ -231,3 +232,29 @@ export const CHAT_EVENTS = `subscription {
     ... on TypingEvent { chatId user { username } }
   }
 }`;
+
+type Tuple<N extends number, T, R extends T[] = []> = R["length"] extends N ? R : Tuple<N, T, [...R, T]>;
+
+/** Assertion helpers bound to a server (a getter: test files start theirs in beforeAll). */
+export function clientOf(server: () => { url: string }) {
+  return {
+    /** `count` freshly signed-up users. */
+    users: <N extends number>(count: N) =>
+      Promise.all(Array.from({ length: count }, () => signUp(server()))) as Promise<Tuple<N, TestUser>>,
+
+    /** Runs an operation as `user` and expects it to succeed. */
+    async as<T = Record<string, any>>(user: TestUser, query: string, variables: Record<string, unknown> = {}) {
+      const result = await gql<T>(server(), query, variables, user);
+      expect(result.errors).toBeUndefined();
+      return result.data as T;
+    },
+
+    /** Runs an operation as `user` (or anonymously) and expects it to fail with `code` and no data. */
+    async refused(user: TestUser | null, query: string, variables: Record<string, unknown>, code: string) {
+      const result = await gql(server(), query, variables, user ?? {});
+      expect(result.data ?? null).toBeNull();
+      expect(codeOf(result)).toBe(code);
+      return result.errors?.[0];
+    },
+  };
+}

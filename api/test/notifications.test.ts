@@ -7,12 +7,11 @@ import { NotificationsService } from "../src/domains/notifications/notifications
 import { createLogger } from "../src/infra/logger.ts";
 import { createEventBus, type EventBus } from "../src/realtime/event-bus.ts";
 import {
+  clientOf,
   codeOf,
   createTestDatabase,
   EventQueue,
-  type GqlResult,
   gql,
-  signUp,
   startServer,
   type TestDatabase,
   type TestServer,
@@ -51,29 +50,13 @@ interface Notification {
 }
 
 let server: TestServer;
+const { users, as, refused } = clientOf(() => server);
 beforeAll(async () => {
   server = await startServer();
 });
 afterAll(async () => {
   await server?.stop();
 });
-
-type Tuple<N extends number, T, R extends T[] = []> = R["length"] extends N ? R : Tuple<N, T, [...R, T]>;
-/** `count` freshly signed-up users. */
-const users = <N extends number>(count: N) =>
-  Promise.all(Array.from({ length: count }, () => signUp(server))) as Promise<Tuple<N, TestUser>>;
-
-async function as<T = Record<string, any>>(user: TestUser, query: string, variables: Record<string, unknown> = {}) {
-  const result = await gql<T>(server, query, variables, user);
-  expect(result.errors).toBeUndefined();
-  return result.data as T;
-}
-
-async function refused(user: TestUser | null, query: string, variables: Record<string, unknown>, code: string) {
-  const result: GqlResult = await gql(server, query, variables, user ?? {});
-  expect(result.data ?? null).toBeNull();
-  expect(codeOf(result)).toBe(code);
-}
 
 async function list(user: TestUser, filter: "ALL" | "UNREAD" = "ALL", first = 100, offset = 0) {
   const { notifications } = await as(user, NOTIFICATIONS, { filter, first, offset });

@@ -10,10 +10,10 @@ import { createLogger } from "../src/infra/logger.ts";
 import { createEventBus, type EventBus } from "../src/realtime/event-bus.ts";
 import { topics } from "../src/realtime/topics.ts";
 import {
+  clientOf,
   codeOf,
   createTestDatabase,
   EventQueue,
-  type GqlResult,
   gql,
   signUp,
   startServer,
@@ -54,6 +54,7 @@ interface Notification {
 }
 
 let server: TestServer;
+const { as, refused } = clientOf(() => server);
 let everyone: TestUser[];
 beforeAll(async () => {
   server = await startServer();
@@ -62,19 +63,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
-
-async function as<T = Record<string, any>>(user: TestUser, query: string, variables: Record<string, unknown> = {}) {
-  const result = await gql<T>(server, query, variables, user);
-  expect(result.errors).toBeUndefined();
-  return result.data as T;
-}
-
-async function refused(user: TestUser | null, query: string, variables: Record<string, unknown>, code: string) {
-  const result: GqlResult = await gql(server, query, variables, user ?? {});
-  expect(result.data ?? null).toBeNull();
-  expect(codeOf(result)).toBe(code);
-  return result.errors?.[0];
-}
 
 const create = async (user: TestUser, name = `Cup ${randomBytes(2).toString("hex")}`, alias = "champ") =>
   (await as(user, CREATE, { name, size: 4, alias })).createTournament as { id: string; name: string; status: string };

@@ -2,8 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  clientOf,
   codeOf,
-  type GqlResult,
   gql,
   openChat,
   SEND,
@@ -36,6 +36,7 @@ const MARK_READ = "mutation($m: ID!) { markMessageRead(messageId: $m) { id isRea
 const UPDATE_PROFILE = "mutation($n: String!) { updateProfile(nickname: $n) { id nickname } }";
 
 let server: TestServer;
+const { users, as, refused } = clientOf(() => server);
 beforeAll(async () => {
   server = await startServer();
 });
@@ -44,26 +45,6 @@ afterAll(async () => {
 });
 
 const hex = () => randomBytes(3).toString("hex");
-type Tuple<N extends number, T, R extends T[] = []> = R["length"] extends N ? R : Tuple<N, T, [...R, T]>;
-/** `count` freshly signed-up users. */
-const users = <N extends number>(count: N) =>
-  Promise.all(Array.from({ length: count }, () => signUp(server))) as Promise<Tuple<N, TestUser>>;
-
-/** Runs an operation as `user` and expects it to succeed. */
-async function as<T = Record<string, any>>(user: TestUser, query: string, variables: Record<string, unknown> = {}) {
-  const result = await gql<T>(server, query, variables, user);
-  expect(result.errors).toBeUndefined();
-  return result.data as T;
-}
-
-/** Runs an operation as `user` (or anonymously) and expects it to fail with `code`. */
-async function refused(user: TestUser | null, query: string, variables: Record<string, unknown>, code: string) {
-  const result: GqlResult = await gql(server, query, variables, user ?? {});
-  expect(result.data ?? null).toBeNull();
-  expect(codeOf(result)).toBe(code);
-  return result.errors?.[0];
-}
-
 interface MeView {
   unreadMessageCount: number;
   friends: string[];
