@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createDb, type PrismaClient } from "@parley/db";
+import { createDb, type Db } from "@parley/db";
 import type { Config } from "./config.ts";
 import { ChatService } from "./domains/chat/chat.service.ts";
 import { GamesService } from "./domains/games/games.service.ts";
@@ -19,6 +19,7 @@ import { createLogger, type Logger } from "./infra/logger.ts";
 import { createRateLimits } from "./infra/rate-limit.ts";
 import { createScheduler } from "./infra/scheduler.ts";
 import { connectRedis, createEventBus, type EventBus } from "./realtime/event-bus.ts";
+import { withChannelPrefix } from "./realtime/topics.ts";
 
 export interface App {
   /** Listens on `port` (0 = any free port) and resolves with the bound port. */
@@ -32,8 +33,8 @@ export interface App {
   whenIdle(): Promise<void>;
   /** The domain services: for in-process jobs (invitations.expireInvitations) and tests. */
   services: Services;
-  /** For tests that check stored state. */
-  prisma: PrismaClient;
+  /** For tests that check stored state or count queries (`prisma.$on("query", …)`). */
+  prisma: Db["prisma"];
 }
 
 /** How often pending duel invitations past their expiry become EXPIRED (once per cluster). */
@@ -47,7 +48,7 @@ export async function createApp(config: Config): Promise<App> {
     dataDir: config.embeddedDbDir,
     onConnectionError: (error) => logger.error({ err: error }, "database connection error"),
   });
-  const bus = createEventBus(config.redisUrl, logger);
+  const bus = withChannelPrefix(createEventBus(config.redisUrl, logger), config.redisKeyPrefix);
   // Shared mode: one command connection for presence, rate limits and locks (pub/sub has its own two).
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger, "commands") : undefined;
   const limits = createRateLimits(redis, config.rateLimits, config.redisKeyPrefix);

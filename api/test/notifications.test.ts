@@ -1,8 +1,9 @@
 // Notifications over real HTTP and graphql-ws: NEW_FRIEND delivery, reading, paging, and (at the service level, on
 // a database of its own) which notifications the list hides.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createDb, type Db } from "@parley/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { notificationEventsOf } from "../src/domains/notifications/notifications.events.ts";
 import { NotificationsService } from "../src/domains/notifications/notifications.service.ts";
 import { createLogger } from "../src/infra/logger.ts";
 import { createEventBus, type EventBus } from "../src/realtime/event-bus.ts";
@@ -323,8 +324,9 @@ describe("service level", () => {
     expect((await service.list(other, "ALL", { skip: 0, take: 100 })).totalCount).toBe(0);
   });
 
-  it("Notification.actor: one query per burst of resolutions, however many notifications or subscribers", async () => {
+  it("publishing loads the actors once per chunk, so receivers get them inline, whatever their number", async () => {
     const actors = await Promise.all(Array.from({ length: 30 }, () => user()));
+    const receiver = await user();
     let queries = 0;
     const counted = db.prisma.$extends({
       query: {
@@ -334,12 +336,27 @@ describe("service level", () => {
         },
       },
     });
-    const batched = new NotificationsService(counted as never, bus, createLogger("silent"));
-    // 90 resolutions at once (say, one per subscriber of a fan-out burst), some for the same actor
-    const loaded = await Promise.all([...actors, ...actors, ...actors].map((id) => batched.loadActor(id)));
+    const publisher = new NotificationsService(counted as never, bus, createLogger("silent"));
+    const inbox = notificationEventsOf(bus, receiver)[Symbol.asyncIterator]();
+    await inbox.next(); // live
+    const rows = [...actors, ...actors, ...actors, null].map((actorId, index) => ({
+      id: randomUUID(),
+      receiverId: receiver,
+      actorId,
+      kind: "NEW_FRIEND" as const,
+      data: { n: index },
+      invitationId: null,
+      tournamentId: null,
+      isRead: false,
+      createdAt: new Date(),
+    }));
+    await publisher.publishCreated(rows);
     expect(queries).toBe(1);
-    expect(loaded.map((actor) => actor?.id)).toEqual([...actors, ...actors, ...actors]);
-    expect(await batched.loadActor("00000000-0000-4000-8000-000000000000")).toBeNull();
-    expect(queries).toBe(2);
+    const received = [];
+    for (const _ of rows) received.push((await inbox.next()).value);
+    expect(
+      received.map((event) => (event?.kind === "NOTIFICATION_CREATED" ? event.notification.actor?.id : "?") ?? null),
+    ).toEqual([...actors, ...actors, ...actors, null]);
+    await inbox.return?.();
   });
 });

@@ -241,3 +241,34 @@ describe("the inactivity sweep", () => {
     expect(await callCron(fast)).toEqual(unauthorized);
   });
 });
+
+describe("presence events across a block", () => {
+  const FLAGS = `subscription { presenceEvents { __typename
+    ... on PresenceChangedEvent { status user { id isBlockedByMe hasBlockedMe } } } }`;
+
+  it("read the viewer's blocks as they are when each event arrives, not when the subscription started", async () => {
+    const [bob, alice] = [await signUp(server), await signUp(server)];
+    const client = wsClient(server, bob);
+    const events = new EventQueue(client, FLAGS);
+    const about = async (user: TestUser) => {
+      for (;;) {
+        const { presenceEvents: event } = await events.next(10_000);
+        if (event.__typename === "PresenceChangedEvent" && event.user.id === user.id) return event;
+      }
+    };
+    const socket = await openSocket(server, alice);
+    expect(await about(alice)).toMatchObject({ status: "ONLINE", user: { isBlockedByMe: false, hasBlockedMe: false } });
+
+    const blocked = await gql(
+      server,
+      `mutation($u: String!) { blockUser(username: $u) { id } }`,
+      { u: alice.username },
+      bob,
+    );
+    expect(blocked.errors).toBeUndefined();
+    await socket.close();
+    expect(await about(alice)).toMatchObject({ status: "OFFLINE", user: { isBlockedByMe: true, hasBlockedMe: false } });
+    events.dispose();
+    await client.dispose();
+  });
+});

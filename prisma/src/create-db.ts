@@ -20,11 +20,15 @@ export interface DbConfig {
 }
 
 export interface Db {
-  prisma: PrismaClient;
+  /** Emits a `query` event per statement (`prisma.$on("query", …)`): how tests and metrics count queries. */
+  prisma: PrismaClient<"query">;
   sql: Sql;
   kind: "postgres" | "pglite";
   close(): Promise<void>;
 }
+
+/** Query events cost next to nothing without a listener. */
+const QUERY_EVENTS = [{ emit: "event" as const, level: "query" as const }];
 
 export async function createDb(config: DbConfig): Promise<Db> {
   const db = config.databaseUrl
@@ -43,7 +47,7 @@ function connectPostgres(connectionString: string, max = 20, onError: (error: Er
   const pool = new pg.Pool({ connectionString, max });
   // Without a listener, an error on an idle client is an uncaught exception; the pool replaces the client.
   pool.on("error", onError);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: QUERY_EVENTS });
   return {
     prisma,
     sql: poolSql(pool),
@@ -58,7 +62,7 @@ function connectPostgres(connectionString: string, max = 20, onError: (error: Er
 async function openPglite(dataDir: string): Promise<Db> {
   if (!dataDir.startsWith("memory://")) await mkdir(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir);
-  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
+  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite), log: QUERY_EVENTS });
   return {
     prisma,
     sql: pgliteSql(pglite),

@@ -3,6 +3,7 @@ import type { GameEvent } from "../domains/games/games.events.ts";
 import type { InvitationEvent } from "../domains/invitations/invitations.events.ts";
 import type { NotificationEvent } from "../domains/notifications/notifications.events.ts";
 import type { PresenceEvent } from "../domains/presence/presence.events.ts";
+import type { EventBus } from "./event-bus.ts";
 
 /** A pub/sub channel name that carries events of type T. Build topics only through `topics`. */
 export type Topic<T> = string & { readonly __event?: T };
@@ -15,8 +16,23 @@ export interface StreamReady {
   at: string;
 }
 
+/** The one registry of topics; domains publish and subscribe through their `*.events.ts`, never by name. */
 export const topics = {
   inbox: (userId: string) => `user:${userId}` as Topic<InboxEvent>,
   /** Presence is the exception to per-user inboxes: one shared channel, the profile carried inline. */
   presence: "presence" as Topic<PresenceEvent>,
 };
+
+/**
+ * Every channel under `prefix` (REDIS_KEY_PREFIX), applied here and nowhere else, so deployments sharing a
+ * Redis never hear each other.
+ */
+export function withChannelPrefix(bus: EventBus, prefix: string): EventBus {
+  const channel = <T>(topic: Topic<T>) => `${prefix}${topic}` as Topic<T>;
+  return {
+    publish: (topic, event) => bus.publish(channel(topic), event),
+    subscribe: (topic) => bus.subscribe(channel(topic)),
+    activeSubscriptions: () => bus.activeSubscriptions(),
+    close: () => bus.close(),
+  };
+}

@@ -1,6 +1,13 @@
+import type { Message } from "@parley/db";
+import type { Logger } from "../../infra/logger.ts";
+import type { EventBus } from "../../realtime/event-bus.ts";
+import { inboxEvents, type KindSet, publishToInboxes } from "../../realtime/inbox.ts";
 import type { PublicUser } from "../users/users.service.ts";
 
-/** A message as carried in events: everything a receiver renders, so delivery needs no query. */
+/**
+ * A message as the Message type resolves it, from an event or from a query: everything a receiver renders,
+ * so delivery needs no query.
+ */
 export interface MessagePayload {
   id: string;
   chatId: string;
@@ -21,9 +28,30 @@ export type ChatEvent =
   | { kind: "MESSAGE_READ"; at: string; chatId: string; messageId: string; byUserId: string }
   | { kind: "TYPING"; at: string; chatId: string; user: PublicUser };
 
-export const CHAT_EVENT_KINDS: ReadonlySet<string> = new Set<ChatEvent["kind"]>([
-  "MESSAGE_SENT",
-  "MESSAGE_LIKED",
-  "MESSAGE_READ",
-  "TYPING",
-]);
+const CHAT_KINDS: KindSet<ChatEvent> = { MESSAGE_SENT: true, MESSAGE_LIKED: true, MESSAGE_READ: true, TYPING: true };
+
+/** To each participant's inbox (every socket of theirs). Never throws: failures are logged. */
+export function publishChatEvent(bus: EventBus, logger: Logger, userIds: readonly string[], event: ChatEvent) {
+  return publishToInboxes(bus, logger, userIds, event);
+}
+
+/** The chat events of every chat of the viewer's. */
+export function chatEventsOf(bus: EventBus, viewerId: string) {
+  return inboxEvents(bus, viewerId, CHAT_KINDS);
+}
+
+export function toMessagePayload(row: Message & { sender: PublicUser }): MessagePayload {
+  return {
+    id: row.id,
+    chatId: row.chatId,
+    seq: row.seq,
+    senderId: row.senderId,
+    sender: row.sender,
+    content: row.content,
+    clientTimestamp: row.clientTimestamp,
+    createdAt: row.createdAt.toISOString(),
+    isRead: row.isRead,
+    isReallyRead: row.isReallyRead,
+    isLiked: row.isLiked,
+  };
+}

@@ -1,17 +1,15 @@
-import type { Message } from "@parley/db";
+import type { Chat } from "@parley/db";
 import { queryFromInfo } from "@pothos/plugin-prisma";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
-import { eventUnion, inboxEvents } from "../../graphql/event-streams.ts";
+import { eventUnion } from "../../graphql/event-streams.ts";
 import { MAX_PAGE_SIZE, pageArgs, pageWindow } from "../../graphql/pagination.ts";
-import { UserRef } from "../users/users.schema.ts";
-import { CHAT_EVENT_KINDS, type ChatEvent, type MessagePayload } from "./chat.events.ts";
+import { UserRef, userViewSelect } from "../users/users.schema.ts";
+import { type ChatEvent, chatEventsOf, type MessagePayload } from "./chat.events.ts";
 import { peerOf } from "./chat.pair.ts";
 
-/** Event payloads carry messages as JSON; the Message type reads the same fields from either shape. */
-const asMessage = (payload: MessagePayload) => payload as unknown as Message;
-
-export const MessageRef = builder.prismaObject("Message", {
+/** Resolved from the payload shape, which queries and events share: delivering a message costs no query. */
+export const MessageRef = builder.objectRef<MessagePayload>("Message").implement({
   fields: (t) => ({
     id: t.exposeID("id"),
     chatId: t.exposeID("chatId"),
@@ -19,7 +17,7 @@ export const MessageRef = builder.prismaObject("Message", {
       description: "Opaque position in the chat, for `messages(before:)` and `messages(after:)`.",
       resolve: (message) => String(message.seq),
     }),
-    sender: t.relation("sender"),
+    sender: t.field({ type: UserRef, resolve: (message) => message.sender }),
     content: t.exposeString("content"),
     clientTimestamp: t.exposeString("clientTimestamp", {
       nullable: true,
@@ -32,7 +30,7 @@ export const MessageRef = builder.prismaObject("Message", {
 });
 
 const MessagePage = builder
-  .objectRef<{ nodes: Message[]; hasNextPage: boolean; endCursor: string | null; chatId: string }>("MessagePage")
+  .objectRef<{ nodes: MessagePayload[]; hasNextPage: boolean; endCursor: string | null; chatId: string }>("MessagePage")
   .implement({
     fields: (t) => ({
       nodes: t.field({ type: [MessageRef], resolve: (page) => page.nodes }),
@@ -57,14 +55,13 @@ export const ChatRef = builder.prismaObject("Chat", {
     peer: t.field({
       type: UserRef,
       description: "The other participant.",
-      select: (_args, _ctx, nested) => ({ userA: nested(true), userB: nested(true) }),
+      select: { userA: { select: userViewSelect }, userB: { select: userViewSelect } },
       resolve: (chat, _args, ctx) => (chat.userAId === ctx.viewer?.id ? chat.userB : chat.userA),
     }),
     lastMessage: t.field({
       type: MessageRef,
       nullable: true,
-      select: (_args, _ctx, nested) => ({ messages: nested({ take: 1, orderBy: { seq: "desc" } }) }),
-      resolve: (chat) => chat.messages[0] ?? null,
+      resolve: (chat, _args, ctx) => ctx.services.chat.lastMessage(chat.id),
     }),
     unreadCount: t.int({
       description: "Messages sent to me in this chat that I have not read.",
@@ -92,30 +89,26 @@ export const ChatRef = builder.prismaObject("Chat", {
         after: t.arg.string({ required: false }),
         offset: t.arg.int({ required: false }),
       },
-      resolve: (chat, args, ctx, info) =>
-        ctx.services.chat.messages(
-          requireViewer(ctx).id,
-          chat.id,
-          { ...args, first: pageWindow({ first: args.first }, 30).take },
-          queryFromInfo({ context: ctx, info, path: ["nodes"] }),
-        ),
+      resolve: (chat, args, ctx) =>
+        ctx.services.chat.messages(requireViewer(ctx).id, chat, {
+          ...args,
+          first: pageWindow({ first: args.first }, 30).take,
+        }),
     }),
   }),
 });
 
-const ChatPage = builder
-  .objectRef<{ nodes: object[]; totalCount: number; hasNextPage: boolean }>("ChatPage")
-  .implement({
-    fields: (t) => ({
-      nodes: t.field({ type: [ChatRef], resolve: (page) => page.nodes as never }),
-      totalCount: t.exposeInt("totalCount"),
-      hasNextPage: t.exposeBoolean("hasNextPage"),
-    }),
-  });
-
-const OpenChatPayload = builder.objectRef<{ chat: object; created: boolean }>("OpenChatPayload").implement({
+const ChatPage = builder.objectRef<{ nodes: Chat[]; totalCount: number; hasNextPage: boolean }>("ChatPage").implement({
   fields: (t) => ({
-    chat: t.field({ type: ChatRef, resolve: (payload) => payload.chat as never }),
+    nodes: t.field({ type: [ChatRef], resolve: (page) => page.nodes }),
+    totalCount: t.exposeInt("totalCount"),
+    hasNextPage: t.exposeBoolean("hasNextPage"),
+  }),
+});
+
+const OpenChatPayload = builder.objectRef<{ chat: Chat; created: boolean }>("OpenChatPayload").implement({
+  fields: (t) => ({
+    chat: t.field({ type: ChatRef, resolve: (payload) => payload.chat }),
     created: t.exposeBoolean("created", { description: "True when this call created the chat." }),
   }),
 });
@@ -161,7 +154,7 @@ builder.mutationFields((t) => ({
       content: t.arg.string({ required: true }),
       clientTimestamp: t.arg.string({ required: false }),
     },
-    resolve: async (_root, args, ctx) => asMessage(await ctx.services.chat.sendMessage(requireViewer(ctx).id, args)),
+    resolve: (_root, args, ctx) => ctx.services.chat.sendMessage(requireViewer(ctx).id, args),
   }),
   setMessageLiked: t.field({
     type: MessageRef,
@@ -186,7 +179,7 @@ const MessageSentEvent = builder.objectRef<EventOf<"MESSAGE_SENT">>("MessageSent
   fields: (t) => ({
     at: t.expose("at", { type: "DateTime" }),
     chatId: t.exposeID("chatId"),
-    message: t.field({ type: MessageRef, resolve: (event) => asMessage(event.message) }),
+    message: t.field({ type: MessageRef, resolve: (event) => event.message }),
   }),
 });
 
@@ -214,11 +207,11 @@ const TypingEvent = builder.objectRef<EventOf<"TYPING">>("TypingEvent").implemen
   fields: (t) => ({
     at: t.expose("at", { type: "DateTime" }),
     chatId: t.exposeID("chatId"),
-    user: t.field({ type: UserRef, resolve: (event) => event.user as never }),
+    user: t.field({ type: UserRef, resolve: (event) => event.user }),
   }),
 });
 
-const ChatEventRef = eventUnion("ChatEvent", {
+const ChatEventRef = eventUnion<ChatEvent>("ChatEvent", {
   MESSAGE_SENT: MessageSentEvent,
   MESSAGE_LIKED: MessageLikedEvent,
   MESSAGE_READ: MessageReadEvent,
@@ -229,7 +222,7 @@ builder.subscriptionFields((t) => ({
   chatEvents: t.field({
     type: ChatEventRef,
     description: "Live events of all my chats, on every open socket of both participants.",
-    subscribe: (_root, _args, ctx) => inboxEvents(ctx, CHAT_EVENT_KINDS),
-    resolve: (event) => event as never,
+    subscribe: (_root, _args, ctx) => chatEventsOf(ctx.bus, requireViewer(ctx).id),
+    resolve: (event) => event,
   }),
 }));

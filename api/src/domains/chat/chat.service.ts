@@ -1,17 +1,19 @@
 import { randomUUID } from "node:crypto";
-import type { Chat, Message, Prisma, PrismaClient, Sql } from "@parley/db";
+import type { Chat, PrismaClient, Sql } from "@parley/db";
+import DataLoader from "dataloader";
 import { badInput, forbidden, notFound } from "../../graphql/errors.ts";
+import { processWide } from "../../graphql/loaders.ts";
 import type { PageWindow } from "../../graphql/pagination.ts";
 import type { Logger } from "../../infra/logger.ts";
 import type { RateLimits } from "../../infra/rate-limit.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
-import { topics } from "../../realtime/topics.ts";
 import type { ActivitySink } from "../presence/presence.service.ts";
 import { eitherBlocked } from "../users/blocks.ts";
 import type { UsersService } from "../users/users.service.ts";
 import { publicUserSelect } from "../users/users.service.ts";
-import type { ChatEvent, MessagePayload } from "./chat.events.ts";
+import { type ChatEvent, type MessagePayload, publishChatEvent, toMessagePayload } from "./chat.events.ts";
 import { chatPair, isParticipant, peerOf } from "./chat.pair.ts";
+import { loadMessagePages, type PageRequest } from "./message-pages.ts";
 import { MessageWriter } from "./message-writer.ts";
 
 export const MAX_MESSAGE_LENGTH = 255;
@@ -33,11 +35,14 @@ export interface MessageQuery {
   offset?: number | null;
 }
 
-type Include = { include?: Prisma.MessageInclude; select?: Prisma.MessageSelect };
+const withSender = { sender: { select: publicUserSelect } } as const;
 
 /** One-to-one chats: every chat rule lives here, once. */
 export class ChatService {
   private readonly writer: MessageWriter;
+  /** Pages and counts of many chats (a chat list), one query per batch across the process. */
+  private readonly pages: DataLoader<PageRequest, MessagePayload[]>;
+  private readonly counts: DataLoader<string, number>;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -50,6 +55,16 @@ export class ChatService {
     private readonly presence: ActivitySink,
   ) {
     this.writer = new MessageWriter(sql);
+    this.pages = new DataLoader((requests) => loadMessagePages(prisma, requests), processWide());
+    this.counts = new DataLoader(async (chatIds) => {
+      const groups = await prisma.message.groupBy({
+        by: ["chatId"],
+        where: { chatId: { in: [...new Set(chatIds)] } },
+        _count: { _all: true },
+      });
+      const byChat = new Map(groups.map((group) => [group.chatId, group._count._all]));
+      return chatIds.map((chatId) => byChat.get(chatId) ?? 0);
+    }, processWide());
   }
 
   /** Gets or creates the chat with `username`; blocks do not prevent it (flags tell the client). */
@@ -87,26 +102,31 @@ export class ChatService {
     return { nodes, totalCount, hasNextPage: window.skip + nodes.length < totalCount };
   }
 
-  async messages(viewerId: string, chatId: string, page: MessageQuery, query: Include = {}) {
-    await this.requireChat(viewerId, chatId);
+  /** A page of a chat the viewer took part in (the parent of the `messages` field), batched with other chats'. */
+  async messages(viewerId: string, chat: Pick<Chat, "id" | "userAId" | "userBId">, page: MessageQuery) {
+    if (!isParticipant(chat, viewerId)) throw forbidden("You are not a participant of this chat.");
     if (page.before && page.after) throw badInput("Use either before or after, not both.");
     if ((page.before || page.after) && page.offset) throw badInput("offset cannot be combined with a cursor.");
-    const after = page.after ? parseCursor(page.after, "after") : undefined;
-    const before = page.before ? parseCursor(page.before, "before") : undefined;
-    const rows = await this.prisma.message.findMany({
-      ...query,
-      where: { chatId, seq: after !== undefined ? { gt: after } : before !== undefined ? { lt: before } : undefined },
-      orderBy: { seq: after !== undefined ? "asc" : "desc" },
+    const rows = await this.pages.load({
+      chatId: chat.id,
+      after: page.after ? parseCursor(page.after, "after") : null,
+      before: page.before ? parseCursor(page.before, "before") : null,
       skip: page.offset ?? 0,
       take: page.first + 1,
     });
     const nodes = rows.slice(0, page.first);
     const last = nodes.at(-1);
-    return { nodes, hasNextPage: rows.length > page.first, endCursor: last ? String(last.seq) : null, chatId };
+    return { nodes, hasNextPage: rows.length > page.first, endCursor: last ? String(last.seq) : null, chatId: chat.id };
+  }
+
+  /** The newest message of a chat, batched like `messages`. */
+  async lastMessage(chatId: string): Promise<MessagePayload | null> {
+    const [newest] = await this.pages.load({ chatId, after: null, before: null, skip: 0, take: 1 });
+    return newest ?? null;
   }
 
   countMessages(chatId: string): Promise<number> {
-    return this.prisma.message.count({ where: { chatId } });
+    return this.counts.load(chatId);
   }
 
   /** Rate-limited per user before anything else: a refused message costs no query and is never stored. */
@@ -144,12 +164,16 @@ export class ChatService {
   }
 
   /** Likes are a single flag per message, set by the receiver only. */
-  async setMessageLiked(viewerId: string, messageId: string, liked: boolean): Promise<Message> {
+  async setMessageLiked(viewerId: string, messageId: string, liked: boolean): Promise<MessagePayload> {
     const { message, chat } = await this.requireMessage(viewerId, messageId);
     if (message.senderId === viewerId) throw forbidden("You can't like your own message.");
     await this.requireNotBlocked(chat);
     this.presence.activity(viewerId);
-    const updated = await this.prisma.message.update({ where: { id: message.id }, data: { isLiked: liked } });
+    const updated = await this.prisma.message.update({
+      where: { id: message.id },
+      data: { isLiked: liked },
+      include: withSender,
+    });
     await this.publish([chat.userAId, chat.userBId], {
       kind: "MESSAGE_LIKED",
       at: new Date().toISOString(),
@@ -158,16 +182,17 @@ export class ChatService {
       liked,
       byUserId: viewerId,
     });
-    return updated;
+    return toMessagePayload(updated);
   }
 
   /** The receiver marks a message read; reading your own message changes nothing. */
-  async markMessageRead(viewerId: string, messageId: string): Promise<Message> {
+  async markMessageRead(viewerId: string, messageId: string): Promise<MessagePayload> {
     const { message, chat } = await this.requireMessage(viewerId, messageId);
-    if (message.senderId === viewerId || message.isReallyRead) return message;
+    if (message.senderId === viewerId || message.isReallyRead) return toMessagePayload(message);
     const updated = await this.prisma.message.update({
       where: { id: message.id },
       data: { isRead: true, isReallyRead: true },
+      include: withSender,
     });
     await this.publish([chat.userAId, chat.userBId], {
       kind: "MESSAGE_READ",
@@ -176,7 +201,7 @@ export class ChatService {
       messageId: message.id,
       byUserId: viewerId,
     });
-    return updated;
+    return toMessagePayload(updated);
   }
 
   /** Ephemeral: pushed to the peer, never stored. */
@@ -201,7 +226,7 @@ export class ChatService {
 
   private async requireMessage(viewerId: string, messageId: string) {
     const message = UUID.test(messageId)
-      ? await this.prisma.message.findUnique({ where: { id: messageId }, include: { chat: true } })
+      ? await this.prisma.message.findUnique({ where: { id: messageId }, include: { chat: true, ...withSender } })
       : null;
     if (!message) throw notFound("Message not found.");
     if (!isParticipant(message.chat, viewerId)) throw forbidden("You are not a participant of this chat.");
@@ -225,14 +250,8 @@ export class ChatService {
   }
 
   /** Pub/sub only nudges: a failed publish is logged, the write stands, clients catch up by cursor. */
-  private async publish(userIds: string[], event: ChatEvent): Promise<void> {
-    await Promise.all(
-      userIds.map((userId) =>
-        this.bus.publish(topics.inbox(userId), event).catch((error: unknown) => {
-          this.logger.error({ err: error, kind: event.kind }, "publish failed");
-        }),
-      ),
-    );
+  private publish(userIds: string[], event: ChatEvent): Promise<void> {
+    return publishChatEvent(this.bus, this.logger, userIds, event);
   }
 }
 

@@ -1,4 +1,5 @@
-import type { PrismaClient } from "@parley/db";
+import { Prisma, type PrismaClient } from "@parley/db";
+import { pendingAt } from "../invitations/invitation-status.ts";
 
 type Db = Pick<PrismaClient, "duelInvitation" | "game" | "tournamentParticipant">;
 
@@ -10,8 +11,7 @@ type Db = Pick<PrismaClient, "duelInvitation" | "game" | "tournamentParticipant"
 export async function isEngaged(db: Db, userId: string): Promise<boolean> {
   const [invitation, game, participation] = await Promise.all([
     db.duelInvitation.findFirst({
-      // an invitation past its expiry is no longer pending, even before the sweep marks it EXPIRED
-      where: { inviterId: userId, status: "PENDING", OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+      where: { inviterId: userId, ...pendingAt(new Date()) },
       select: { id: true },
     }),
     db.game.findFirst({
@@ -28,4 +28,15 @@ export async function isEngaged(db: Db, userId: string): Promise<boolean> {
     }),
   ]);
   return Boolean(invitation || game || participation);
+}
+
+/**
+ * Row-locks the users (in id order, so two transactions never wait on each other crosswise) until commit:
+ * take it before `isEngaged` in the transaction that then starts an activity, so two concurrent requests of
+ * one user cannot both pass the check. NO KEY UPDATE: it serializes game activity per user without blocking
+ * inserts that reference them.
+ */
+export async function lockGameActivity(tx: Prisma.TransactionClient, userIds: readonly string[]): Promise<void> {
+  const ids = Prisma.join([...new Set(userIds)].sort().map((id) => Prisma.sql`${id}::uuid`));
+  await tx.$queryRaw`SELECT id FROM users WHERE id IN (${ids}) ORDER BY id FOR NO KEY UPDATE`;
 }

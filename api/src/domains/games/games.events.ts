@@ -1,4 +1,7 @@
 import type { Game, GameStatus } from "@parley/db";
+import type { Logger } from "../../infra/logger.ts";
+import type { EventBus } from "../../realtime/event-bus.ts";
+import { type KindSet, publishToInboxes } from "../../realtime/inbox.ts";
 import type { PublicUser } from "../users/users.service.ts";
 import { publicUserSelect } from "../users/users.service.ts";
 import { type GameSettings, parseGameSettings } from "./game-settings.ts";
@@ -19,7 +22,18 @@ export type GameEvent =
   /** to both players: the game is over (`endedBy` is null when the server ended it) */
   { kind: "GAME_ENDED"; at: string; game: GamePayload; endedBy: PublicUser | null };
 
-export const GAME_EVENT_KINDS: ReadonlySet<string> = new Set<GameEvent["kind"]>(["GAME_ENDED"]);
+/** Games reach their players on `invitationEvents`, beside the invitations that start them. */
+export const GAME_KINDS: KindSet<GameEvent> = { GAME_ENDED: true };
+
+/** To both players' inboxes. Never throws: failures are logged. */
+export function publishGameEvent(bus: EventBus, logger: Logger, event: GameEvent): Promise<void> {
+  return publishToInboxes(
+    bus,
+    logger,
+    event.game.players.map((player) => player.id),
+    event,
+  );
+}
 
 /** Load a game with this to turn it into a payload. */
 export const gameInclude = {

@@ -18,7 +18,7 @@ export const GameRef = builder.objectRef<GamePayload>("Game").implement({
     players: t.field({
       type: [UserRef],
       description: "Both players; in a duel the inviter comes first.",
-      resolve: (game) => game.players as never,
+      resolve: (game) => game.players,
     }),
     opponent: t.field({
       type: UserRef,
@@ -27,7 +27,7 @@ export const GameRef = builder.objectRef<GamePayload>("Game").implement({
       resolve: (game, _args, ctx) => {
         const [a, b] = game.players;
         const viewerId = ctx.viewer?.id;
-        return (viewerId === a.id ? b : viewerId === b.id ? a : null) as never;
+        return viewerId === a.id ? b : viewerId === b.id ? a : null;
       },
     }),
     settings: t.field({ type: GameSettingsRef, resolve: (game) => game.settings }),
@@ -47,7 +47,7 @@ export const GameEndedEvent = builder
         type: UserRef,
         nullable: true,
         description: "The player who ended it; null when the server did.",
-        resolve: (event) => event.endedBy as never,
+        resolve: (event) => event.endedBy,
       }),
     }),
   });

@@ -2,9 +2,8 @@ import type { PrismaClient } from "@parley/db";
 import { conflict, forbidden, notFound } from "../../graphql/errors.ts";
 import type { Logger } from "../../infra/logger.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
-import { publishToInboxes } from "../invitations/inbox.ts";
 import type { PublicUser } from "../users/users.service.ts";
-import { type GamePayload, gameInclude, toGamePayload } from "./games.events.ts";
+import { type GamePayload, gameInclude, publishGameEvent, toGamePayload } from "./games.events.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LIVE = ["PENDING", "ONGOING"] as const;
@@ -61,7 +60,7 @@ export class GamesService {
     });
     if (!row) throw conflict("The game has already ended.");
     const game = toGamePayload(row);
-    await publishToInboxes(this.bus, this.logger, [row.playerAId, row.playerBId], {
+    await publishGameEvent(this.bus, this.logger, {
       kind: "GAME_ENDED",
       at: game.endedAt ?? new Date().toISOString(),
       game,

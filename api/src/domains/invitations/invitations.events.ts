@@ -1,8 +1,20 @@
 import type { DuelInvitation, InvitationStatus } from "@parley/db";
+import type { Logger } from "../../infra/logger.ts";
+import type { EventBus } from "../../realtime/event-bus.ts";
+import { inboxEvents, type KindSet, publishToInboxes } from "../../realtime/inbox.ts";
 import type { GameSettings } from "../games/game-settings.ts";
-import { type GamePayload, type GameRow, gameInclude, storedSettings, toGamePayload } from "../games/games.events.ts";
+import {
+  GAME_KINDS,
+  type GameEvent,
+  type GamePayload,
+  type GameRow,
+  gameInclude,
+  storedSettings,
+  toGamePayload,
+} from "../games/games.events.ts";
 import type { PublicUser } from "../users/users.service.ts";
 import { publicUserSelect } from "../users/users.service.ts";
+import { effectiveStatus } from "./invitation-status.ts";
 
 /** A duel invitation as carried in events and returned by mutations: rendered without a query. */
 export interface InvitationPayload {
@@ -57,14 +69,33 @@ export type InvitationEvent =
       clientId: string | null;
     };
 
-export const INVITATION_EVENT_KINDS: ReadonlySet<string> = new Set<InvitationEvent["kind"]>([
-  "INVITATION_RECEIVED",
-  "INVITATION_ACCEPTED",
-  "INVITATION_DECLINED",
-  "INVITATION_CANCELLED",
-  "INVITATION_EXPIRED",
-  "INVITATION_REJECTED",
-]);
+/** What `invitationEvents` carries: invitations, and the games they start. */
+export type InvitationStreamEvent = InvitationEvent | GameEvent;
+
+const INVITATION_STREAM_KINDS: KindSet<InvitationStreamEvent> = {
+  INVITATION_RECEIVED: true,
+  INVITATION_ACCEPTED: true,
+  INVITATION_DECLINED: true,
+  INVITATION_CANCELLED: true,
+  INVITATION_EXPIRED: true,
+  INVITATION_REJECTED: true,
+  ...GAME_KINDS,
+};
+
+/** To the inboxes of `userIds`. Never throws: failures are logged. */
+export function publishInvitationEvent(
+  bus: EventBus,
+  logger: Logger,
+  userIds: readonly string[],
+  event: InvitationEvent,
+): Promise<void> {
+  return publishToInboxes(bus, logger, userIds, event);
+}
+
+/** The viewer's invitations and games. */
+export function invitationEventsOf(bus: EventBus, viewerId: string) {
+  return inboxEvents(bus, viewerId, INVITATION_STREAM_KINDS);
+}
 
 /** Load an invitation with this to turn it into a payload. */
 export const invitationInclude = {
@@ -74,14 +105,6 @@ export const invitationInclude = {
 } as const;
 
 export type InvitationRow = DuelInvitation & { inviter: PublicUser; invitee: PublicUser; game: GameRow | null };
-
-export function effectiveStatus(
-  invitation: Pick<DuelInvitation, "status" | "expiresAt">,
-  now = new Date(),
-): InvitationStatus {
-  const expired = invitation.expiresAt !== null && invitation.expiresAt <= now;
-  return invitation.status === "PENDING" && expired ? "EXPIRED" : invitation.status;
-}
 
 export function toInvitationPayload(row: InvitationRow, now = new Date()): InvitationPayload {
   return {

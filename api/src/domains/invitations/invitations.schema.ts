@@ -1,11 +1,15 @@
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
-import { eventUnion, inboxEvents } from "../../graphql/event-streams.ts";
+import { eventUnion } from "../../graphql/event-streams.ts";
 import { GameSettingsInput, GameSettingsRef } from "../games/game-settings.schema.ts";
-import { GAME_EVENT_KINDS } from "../games/games.events.ts";
 import { GameEndedEvent, GameRef } from "../games/games.schema.ts";
 import { MeRef, UserRef } from "../users/users.schema.ts";
-import { INVITATION_EVENT_KINDS, type InvitationEvent, type InvitationPayload } from "./invitations.events.ts";
+import {
+  type InvitationEvent,
+  type InvitationPayload,
+  type InvitationStreamEvent,
+  invitationEventsOf,
+} from "./invitations.events.ts";
 
 export const InvitationStatusEnum = builder.enumType("InvitationStatus", {
   values: ["PENDING", "ACCEPTED", "DECLINED", "CANCELLED", "EXPIRED"] as const,
@@ -39,8 +43,8 @@ export const DuelInvitationRef = builder.objectRef<InvitationPayload>("DuelInvit
       description: "A PENDING invitation past expiresAt reads EXPIRED.",
       resolve: (invitation) => invitation.status,
     }),
-    inviter: t.field({ type: UserRef, resolve: (invitation) => invitation.inviter as never }),
-    invitee: t.field({ type: UserRef, resolve: (invitation) => invitation.invitee as never }),
+    inviter: t.field({ type: UserRef, resolve: (invitation) => invitation.inviter }),
+    invitee: t.field({ type: UserRef, resolve: (invitation) => invitation.invitee }),
     settings: t.field({ type: GameSettingsRef, resolve: (invitation) => invitation.settings }),
     clientId: t.exposeString("clientId", {
       nullable: true,
@@ -82,7 +86,7 @@ const InvitationAcceptedEvent = builder.objectRef<EventOf<"INVITATION_ACCEPTED">
       type: UserRef,
       description: "The other player, seen from the receiver: the acceptor for the inviter, and vice versa.",
       resolve: (event, _args, ctx) =>
-        (ctx.viewer?.id === event.invitation.inviter.id ? event.invitation.invitee : event.invitation.inviter) as never,
+        ctx.viewer?.id === event.invitation.inviter.id ? event.invitation.invitee : event.invitation.inviter,
     }),
   }),
 });
@@ -92,7 +96,7 @@ const InvitationDeclinedEvent = builder.objectRef<EventOf<"INVITATION_DECLINED">
   fields: (t) => ({
     at: t.expose("at", { type: "DateTime" }),
     invitation: t.field({ type: DuelInvitationRef, resolve: (event) => event.invitation }),
-    decliner: t.field({ type: UserRef, resolve: (event) => event.by as never }),
+    decliner: t.field({ type: UserRef, resolve: (event) => event.by }),
   }),
 });
 
@@ -103,7 +107,7 @@ const InvitationCancelledEvent = builder
     fields: (t) => ({
       at: t.expose("at", { type: "DateTime" }),
       invitation: t.field({ type: DuelInvitationRef, resolve: (event) => event.invitation }),
-      inviter: t.field({ type: UserRef, resolve: (event) => event.by as never }),
+      inviter: t.field({ type: UserRef, resolve: (event) => event.by }),
     }),
   });
 
@@ -129,7 +133,7 @@ const InvitationRejectedEvent = builder.objectRef<EventOf<"INVITATION_REJECTED">
   }),
 });
 
-const InvitationEventRef = eventUnion("InvitationEvent", {
+const InvitationEventRef = eventUnion<InvitationStreamEvent>("InvitationEvent", {
   INVITATION_RECEIVED: InvitationReceivedEvent,
   INVITATION_ACCEPTED: InvitationAcceptedEvent,
   INVITATION_DECLINED: InvitationDeclinedEvent,
@@ -139,14 +143,12 @@ const InvitationEventRef = eventUnion("InvitationEvent", {
   GAME_ENDED: GameEndedEvent,
 });
 
-const INVITATION_STREAM_KINDS: ReadonlySet<string> = new Set([...INVITATION_EVENT_KINDS, ...GAME_EVENT_KINDS]);
-
 builder.subscriptionFields((t) => ({
   invitationEvents: t.field({
     type: InvitationEventRef,
     description: "Live duel invitations and games of mine, on every socket of mine.",
-    subscribe: (_root, _args, ctx) => inboxEvents(ctx, INVITATION_STREAM_KINDS),
-    resolve: (event) => event as never,
+    subscribe: (_root, _args, ctx) => invitationEventsOf(ctx.bus, requireViewer(ctx).id),
+    resolve: (event) => event,
   }),
 }));
 

@@ -1,64 +1,39 @@
-import { type Notification, Prisma, type PrismaClient } from "@parley/db";
-import { type ErrorCode, ParleyError } from "../../graphql/errors.ts";
+import type { Notification, Prisma, PrismaClient } from "@parley/db";
 import type { Logger } from "../../infra/logger.ts";
 import type { RateLimits } from "../../infra/rate-limit.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
-import type { InboxEvent } from "../../realtime/topics.ts";
-import { isEngaged } from "../games/engagement.ts";
-import { type GameSettings, parseGameSettings } from "../games/game-settings.ts";
+import { isEngaged, lockGameActivity } from "../games/engagement.ts";
+import type { GameSettings } from "../games/game-settings.ts";
 import { actorData } from "../notifications/notifications.service.ts";
 import { eitherBlocked } from "../users/blocks.ts";
 import type { PublicUser, UsersService } from "../users/users.service.ts";
-import { type NotificationPublisher, publishToInboxes } from "./inbox.ts";
+import { lapsedAt, pendingAt } from "./invitation-status.ts";
 import {
   type InvitationAction,
+  type InvitationEvent,
   type InvitationPayload,
   invitationInclude,
-  type RejectionReason,
+  publishInvitationEvent,
   toInvitationPayload,
 } from "./invitations.events.ts";
-
-type Tx = Prisma.TransactionClient;
-type Status = "ACCEPTED" | "DECLINED" | "CANCELLED" | "EXPIRED";
+import {
+  checkClientId,
+  checkSettings,
+  InvitationRefusal,
+  MAX_USERNAME_LENGTH,
+  refuse,
+  validClientId,
+} from "./refusals.ts";
+import { announcement, type Transitioned, transition } from "./transitions.ts";
 
 /** Concurrent accepts queue on one row lock: give them room to wait their turn. */
 const TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
-export const MAX_CLIENT_ID_LENGTH = 128;
-const MAX_USERNAME_LENGTH = 50;
 
-/** The legacy `game_invite_canceled` messages (protocol §3.6–3.8), word for word. */
-export const REJECTION_MESSAGES = {
-  SELF_INVITE: "You can't invite yourself to a game !",
-  SELF_ACCEPT: "You can't accept invitations from yourself to a game !",
-  ENGAGED: "You are in an ongoing game.",
-  INVITATION_NOT_FOUND: "Invitation not found.",
-  NO_PENDING_INVITATIONS: "No pending invitations found.",
-} as const;
-
-/** A refused invitation mutation: the GraphQL error (with `extensions.reason`), also pushed to the caller's inbox. */
-export class InvitationRefusal extends ParleyError {
-  constructor(
-    readonly reason: RejectionReason,
-    code: ErrorCode,
-    message: string,
-    field?: string,
-  ) {
-    super(code, message, field ? { reason, field } : { reason });
-  }
+/** Pushes notification rows that were already written (and committed) to their receivers: NotificationsService. */
+export interface NotificationPublisher {
+  publishCreated(rows: readonly Notification[]): Promise<void>;
+  publishUpdated(rows: readonly Notification[]): Promise<void>;
 }
-
-const refuse = {
-  selfInvite: () => new InvitationRefusal("SELF_INVITE", "BAD_USER_INPUT", REJECTION_MESSAGES.SELF_INVITE, "username"),
-  selfAccept: () => new InvitationRefusal("SELF_ACCEPT", "BAD_USER_INPUT", REJECTION_MESSAGES.SELF_ACCEPT, "username"),
-  engaged: () => new InvitationRefusal("ENGAGED", "CONFLICT", REJECTION_MESSAGES.ENGAGED),
-  notFound: () => new InvitationRefusal("INVITATION_NOT_FOUND", "NOT_FOUND", REJECTION_MESSAGES.INVITATION_NOT_FOUND),
-  noPending: () =>
-    new InvitationRefusal("NO_PENDING_INVITATIONS", "NOT_FOUND", REJECTION_MESSAGES.NO_PENDING_INVITATIONS),
-  unknownUser: (username: string) =>
-    new InvitationRefusal("USER_NOT_FOUND", "NOT_FOUND", `User ${username} not found.`),
-  blocked: () => new InvitationRefusal("BLOCKED", "FORBIDDEN", "One of you has blocked the other."),
-  invalid: (message: string, field: string) => new InvitationRefusal("INVALID_INPUT", "BAD_USER_INPUT", message, field),
-};
 
 export interface InviteInput {
   username: string;
@@ -107,9 +82,9 @@ export class InvitationsService {
       if (await eitherBlocked(this.prisma, viewerId, invitee.id)) throw refuse.blocked();
       const now = new Date();
       const { created, declined } = await this.prisma.$transaction(async (tx) => {
-        await lockUsers(tx, [viewerId, invitee.id]);
+        await lockGameActivity(tx, [viewerId, invitee.id]);
         if (await isEngaged(tx, viewerId)) throw refuse.engaged();
-        const declined = await this.transition(
+        const declined = await transition(
           tx,
           { inviterId: invitee.id, inviteeId: viewerId, ...pendingAt(now) },
           "DECLINED",
@@ -139,7 +114,7 @@ export class InvitationsService {
         });
         return { created: { invitation: toInvitationPayload(row, now), notes }, declined };
       }, TX_OPTIONS);
-      await this.announce(declined, "DECLINED");
+      await this.announce(declined);
       const { invitation, notes } = created;
       await this.publish([invitee.id], { kind: "INVITATION_RECEIVED", at: invitation.createdAt, invitation });
       // The inviter's own copy is stored (it counts as unread for them, as in legacy) but not pushed.
@@ -162,13 +137,12 @@ export class InvitationsService {
       if (!invitee) throw refuse.noPending();
       const now = new Date();
       const cancelled = await this.prisma.$transaction(
-        (tx) =>
-          this.transition(tx, { inviterId: viewerId, inviteeId: invitee.id, ...pendingAt(now) }, "CANCELLED", now),
+        (tx) => transition(tx, { inviterId: viewerId, inviteeId: invitee.id, ...pendingAt(now) }, "CANCELLED", now),
         TX_OPTIONS,
       );
       const [first] = cancelled.invitations;
       if (!first) throw refuse.noPending();
-      await this.announce(cancelled, "CANCELLED");
+      await this.announce(cancelled);
       return first;
     });
   }
@@ -179,11 +153,8 @@ export class InvitationsService {
    */
   async expireInvitations(): Promise<InvitationPayload[]> {
     const now = new Date();
-    const expired = await this.prisma.$transaction(
-      (tx) => this.transition(tx, { status: "PENDING", expiresAt: { lte: now } }, "EXPIRED", now),
-      TX_OPTIONS,
-    );
-    await this.announce(expired, "EXPIRED");
+    const expired = await this.prisma.$transaction((tx) => transition(tx, lapsedAt(now), "EXPIRED", now), TX_OPTIONS);
+    await this.announce(expired);
     return expired.invitations;
   }
 
@@ -215,7 +186,7 @@ export class InvitationsService {
     if (inviter?.id === viewerId) throw refuse.selfAccept();
     const now = new Date();
     const { accepted, cancelled } = await this.prisma.$transaction(async (tx) => {
-      await lockUsers(tx, inviter ? [viewerId, inviter.id] : [viewerId]);
+      await lockGameActivity(tx, inviter ? [viewerId, inviter.id] : [viewerId]);
       if (await isEngaged(tx, viewerId)) throw refuse.engaged();
       const pending =
         inviter &&
@@ -236,15 +207,15 @@ export class InvitationsService {
       });
       // The conditional update is the decision: if another transaction got there first, nothing matches and
       // throwing rolls the game back.
-      const accepted = await this.transition(tx, { id: pending.id, ...pendingAt(now) }, "ACCEPTED", now, game.id);
+      const accepted = await transition(tx, { id: pending.id, ...pendingAt(now) }, "ACCEPTED", now, game.id);
       if (accepted.invitations.length === 0) throw refuse.notFound();
       // Under the engaged rule the acceptor has no pending invitation of their own; if one slipped through,
       // it must not survive the start of a game.
-      const cancelled = await this.transition(tx, { inviterId: viewerId, ...pendingAt(now) }, "CANCELLED", now);
+      const cancelled = await transition(tx, { inviterId: viewerId, ...pendingAt(now) }, "CANCELLED", now);
       return { accepted, cancelled };
     }, TX_OPTIONS);
-    await this.announce(accepted, "ACCEPTED");
-    await this.announce(cancelled, "CANCELLED");
+    await this.announce(accepted);
+    await this.announce(cancelled);
     return accepted.invitations[0] as InvitationPayload;
   }
 
@@ -253,53 +224,20 @@ export class InvitationsService {
     if (!inviter) throw refuse.noPending();
     const now = new Date();
     const declined = await this.prisma.$transaction(
-      (tx) => this.transition(tx, { inviterId: inviter.id, inviteeId: viewerId, ...pendingAt(now) }, "DECLINED", now),
+      (tx) => transition(tx, { inviterId: inviter.id, inviteeId: viewerId, ...pendingAt(now) }, "DECLINED", now),
       TX_OPTIONS,
     );
     const [newest] = declined.invitations;
     if (!newest) throw refuse.noPending();
-    await this.announce(declined, "DECLINED");
+    await this.announce(declined);
     return newest;
   }
 
-  /** Moves the matching invitations out of PENDING and syncs both GAME_INVITE notifications of each. */
-  private async transition(
-    tx: Tx,
-    where: Prisma.DuelInvitationWhereInput,
-    status: Status,
-    now: Date,
-    gameId?: string,
-  ): Promise<Transitioned> {
-    const rows = await tx.duelInvitation.updateManyAndReturn({
-      where,
-      data: { status, respondedAt: now, ...(gameId ? { gameId } : {}) },
-      include: invitationInclude,
-    });
-    const invitations = rows
-      .map((row) => toInvitationPayload(row, now))
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    return { invitations, notes: await syncNotifications(tx, invitations, status) };
-  }
-
   /** After commit: both sides of each invitation are told, and the synced notifications pushed. */
-  private async announce({ invitations, notes }: Transitioned, status: Status): Promise<void> {
+  private async announce({ invitations, notes, status }: Transitioned): Promise<void> {
     const at = new Date().toISOString();
     for (const invitation of invitations) {
-      const both = [invitation.inviter.id, invitation.invitee.id];
-      const event: InboxEvent =
-        status === "ACCEPTED"
-          ? {
-              kind: "INVITATION_ACCEPTED",
-              at,
-              invitation,
-              game: invitation.game as NonNullable<typeof invitation.game>,
-            }
-          : status === "DECLINED"
-            ? { kind: "INVITATION_DECLINED", at, invitation, by: invitation.invitee }
-            : status === "CANCELLED"
-              ? { kind: "INVITATION_CANCELLED", at, invitation, by: invitation.inviter }
-              : { kind: "INVITATION_EXPIRED", at, invitation };
-      await this.publish(both, event);
+      await this.publish([invitation.inviter.id, invitation.invitee.id], announcement(invitation, status, at));
     }
     await this.notifications.publishUpdated(notes);
   }
@@ -330,41 +268,9 @@ export class InvitationsService {
     }
   }
 
-  private publish(userIds: string[], event: InboxEvent): Promise<void> {
-    return publishToInboxes(this.bus, this.logger, userIds, event);
+  private publish(userIds: string[], event: InvitationEvent): Promise<void> {
+    return publishInvitationEvent(this.bus, this.logger, userIds, event);
   }
-}
-
-interface Transitioned {
-  /** newest first */
-  invitations: InvitationPayload[];
-  notes: Notification[];
-}
-
-/** Pending and not yet expired at `now`: an expired invitation is not pending, whether or not it was swept. */
-function pendingAt(now: Date) {
-  return { status: "PENDING" as const, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
-}
-
-/**
- * Row-locks the users (in id order, so two transactions never wait on each other crosswise) until commit.
- * NO KEY UPDATE: it serializes our invitation work per user without blocking inserts that reference them.
- */
-async function lockUsers(tx: Tx, userIds: string[]): Promise<void> {
-  const ids = Prisma.join(userIds.map((id) => Prisma.sql`${id}::uuid`));
-  await tx.$queryRaw`SELECT id FROM users WHERE id IN (${ids}) ORDER BY id FOR NO KEY UPDATE`;
-}
-
-/** Each transition rewrites `data.status` and marks read both copies (invitee's and inviter's), §5.1. */
-async function syncNotifications(tx: Tx, invitations: InvitationPayload[], status: Status): Promise<Notification[]> {
-  if (invitations.length === 0) return [];
-  const ids = invitations.map((invitation) => invitation.id);
-  const list = Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`));
-  await tx.$executeRaw`
-    UPDATE notifications
-    SET is_read = true, data = jsonb_set(data, '{status}', to_jsonb(${status}::text))
-    WHERE kind = 'GAME_INVITE' AND invitation_id IN (${list})`;
-  return tx.notification.findMany({ where: { invitationId: { in: ids } } });
 }
 
 /** The GAME_INVITE notification data (§6.1), the same for the invitee's and the inviter's copy. */
@@ -377,25 +283,4 @@ function inviteNotificationData(
   status: "PENDING",
 ) {
   return { ...actorData(inviter), gameId: invitationId, clientId, settings, status, invitee: actorData(invitee) };
-}
-
-function checkSettings(input: Record<string, unknown> | null | undefined): GameSettings {
-  try {
-    return parseGameSettings(input);
-  } catch (error) {
-    if (error instanceof ParleyError) throw refuse.invalid(error.message, String(error.extensions.field ?? "settings"));
-    throw error;
-  }
-}
-
-function validClientId(clientId: string): boolean {
-  return clientId.length <= MAX_CLIENT_ID_LENGTH && !clientId.includes("\u0000") && !/\p{Cs}/u.test(clientId);
-}
-
-function checkClientId(clientId: string | null | undefined): string | null {
-  if (clientId == null) return null;
-  if (!validClientId(clientId)) {
-    throw refuse.invalid(`clientId must be at most ${MAX_CLIENT_ID_LENGTH} storable characters.`, "clientId");
-  }
-  return clientId;
 }

@@ -1,10 +1,10 @@
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
-import { eventUnion, inboxEvents } from "../../graphql/event-streams.ts";
+import { eventUnion } from "../../graphql/event-streams.ts";
 import { MAX_PAGE_SIZE, pageArgs, pageWindow } from "../../graphql/pagination.ts";
 import { MeRef, UserRef } from "../users/users.schema.ts";
 import { JsonScalar } from "./json.scalar.ts";
-import { NOTIFICATION_EVENT_KINDS, type NotificationEvent, type NotificationPayload } from "./notifications.events.ts";
+import { type NotificationEvent, type NotificationPayload, notificationEventsOf } from "./notifications.events.ts";
 
 export const NotificationKindEnum = builder.enumType("NotificationKind", {
   values: ["NEW_FRIEND", "GAME_INVITE", "NEW_TOURNAMENT"] as const,
@@ -17,7 +17,7 @@ const NotificationFilterEnum = builder.enumType("NotificationFilter", {
   } as const,
 });
 
-/** Resolved from the event payload alone (no query per delivery); only `actor` loads, batched. */
+/** Resolved from the payload alone, actor included: the same shape for queries and events, no query per delivery. */
 export const NotificationRef = builder.objectRef<NotificationPayload>("Notification").implement({
   description:
     "Something that happened to me. GAME_INVITE notifications are listed while their invitation is pending, " +
@@ -31,8 +31,7 @@ export const NotificationRef = builder.objectRef<NotificationPayload>("Notificat
       type: UserRef,
       nullable: true,
       description: "Who caused it, if they still exist.",
-      resolve: async (notification, _args, ctx) =>
-        notification.actorId ? ((await ctx.services.notifications.loadActor(notification.actorId)) as never) : null,
+      resolve: (notification) => notification.actor,
     }),
     data: t.field({
       type: JsonScalar,
@@ -112,7 +111,7 @@ const NotificationUpdatedEvent = builder
     }),
   });
 
-const NotificationEventRef = eventUnion("NotificationEvent", {
+const NotificationEventRef = eventUnion<NotificationEvent>("NotificationEvent", {
   NOTIFICATION_CREATED: NotificationCreatedEvent,
   NOTIFICATION_UPDATED: NotificationUpdatedEvent,
 });
@@ -123,7 +122,7 @@ builder.subscriptionFields((t) => ({
     description:
       "My notifications, live on every open socket. Starts with a StreamReadyEvent: refetch `notifications` " +
       "after it to catch up without a gap.",
-    subscribe: (_root, _args, ctx) => inboxEvents(ctx, NOTIFICATION_EVENT_KINDS),
-    resolve: (event) => event as never,
+    subscribe: (_root, _args, ctx) => notificationEventsOf(ctx.bus, requireViewer(ctx).id),
+    resolve: (event) => event,
   }),
 }));

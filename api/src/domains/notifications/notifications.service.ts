@@ -1,17 +1,21 @@
-import type { Notification, Prisma, PrismaClient } from "@parley/db";
-import DataLoader from "dataloader";
+import type { Prisma, PrismaClient } from "@parley/db";
 import { forbidden, notFound } from "../../graphql/errors.ts";
 import type { PageWindow } from "../../graphql/pagination.ts";
 import type { Logger } from "../../infra/logger.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
-import { topics } from "../../realtime/topics.ts";
+import { pendingAt } from "../invitations/invitation-status.ts";
 import { DEFAULT_AVATAR, type PublicUser, publicUserSelect } from "../users/users.service.ts";
-import { type NotificationEvent, type NotificationPayload, toNotificationPayload } from "./notifications.events.ts";
+import {
+  type NotificationEvent,
+  type NotificationPayload,
+  type NotificationRecord,
+  publishNotificationEvent,
+  toNotificationPayload,
+} from "./notifications.events.ts";
 
 export type NotificationFilter = "ALL" | "UNREAD";
 
-/** A stored row (Prisma) or its event payload: what publishCreated/publishUpdated accept. */
-export type NotificationLike = Notification | NotificationPayload;
+const withActor = { actor: { select: publicUserSelect } } as const;
 
 export interface NotificationPage {
   nodes: NotificationPayload[];
@@ -30,10 +34,9 @@ const PUBLISH_CHUNK = 500;
  * the invitation_id / tournament_id columns, never a scan of `data`.
  */
 export function visibleNotification(now = new Date()): Prisma.NotificationWhereInput {
-  const pending = { status: "PENDING" as const, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
   return {
     AND: [
-      { OR: [{ kind: { not: "GAME_INVITE" } }, { invitation: { is: pending } }] },
+      { OR: [{ kind: { not: "GAME_INVITE" } }, { invitation: { is: pendingAt(now) } }] },
       { OR: [{ kind: { not: "NEW_TOURNAMENT" } }, { tournament: { is: { status: "OPEN" } } }] },
     ],
   };
@@ -50,30 +53,11 @@ export function actorData(user: Pick<PublicUser, "username" | "nickname" | "avat
  * rows to `publishCreated` / `publishUpdated`.
  */
 export class NotificationsService {
-  /**
-   * Actors by id for `Notification.actor`: one query per burst of resolutions, shared by every operation in
-   * this process, so a fan-out's deliveries cost one query, not one per subscriber. Not cached: each burst
-   * reads current profiles.
-   */
-  private readonly actors: DataLoader<string, PublicUser | null>;
-
   constructor(
     private readonly prisma: PrismaClient,
     private readonly bus: EventBus,
     private readonly logger: Logger,
-  ) {
-    this.actors = new DataLoader(
-      async (ids) => {
-        const users = await this.prisma.user.findMany({
-          where: { id: { in: [...new Set(ids)] } },
-          select: publicUserSelect,
-        });
-        const byId = new Map(users.map((user) => [user.id, user]));
-        return ids.map((id) => byId.get(id) ?? null);
-      },
-      { cache: false, maxBatchSize: 1000, batchScheduleFn: (callback) => setTimeout(callback, 0) },
-    );
-  }
+  ) {}
 
   /** Newest first; hides notifications that are no longer actionable (see visibleNotification). */
   async list(viewerId: string, filter: NotificationFilter, window: PageWindow): Promise<NotificationPage> {
@@ -83,10 +67,16 @@ export class NotificationsService {
       ...visibleNotification(),
     };
     const [rows, totalCount] = await Promise.all([
-      this.prisma.notification.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...window }),
+      this.prisma.notification.findMany({
+        where,
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        include: withActor,
+        ...window,
+      }),
       this.prisma.notification.count({ where }),
     ]);
-    return { nodes: rows.map(toNotificationPayload), totalCount, hasNextPage: window.skip + rows.length < totalCount };
+    const nodes = rows.map((row) => toNotificationPayload(row, row.actor));
+    return { nodes, totalCount, hasNextPage: window.skip + rows.length < totalCount };
   }
 
   /** My unread notifications, as listed by `notifications(filter: UNREAD)`: the badge matches the list. */
@@ -100,15 +90,21 @@ export class NotificationsService {
     const [updated] = await this.prisma.notification.updateManyAndReturn({
       where: { id, receiverId: viewerId, isRead: false },
       data: { isRead: true },
+      include: withActor,
     });
     if (updated) {
-      await this.publishUpdated([updated]);
-      return toNotificationPayload(updated);
+      const notification = toNotificationPayload(updated, updated.actor);
+      await publishNotificationEvent(this.bus, this.logger, {
+        kind: "NOTIFICATION_UPDATED",
+        at: new Date().toISOString(),
+        notification,
+      });
+      return notification;
     }
-    const row = await this.prisma.notification.findUnique({ where: { id } });
+    const row = await this.prisma.notification.findUnique({ where: { id }, include: withActor });
     if (!row) throw notFound("Notification not found.");
     if (row.receiverId !== viewerId) throw forbidden("This notification is not yours.");
-    return toNotificationPayload(row); // already read
+    return toNotificationPayload(row, row.actor); // already read
   }
 
   /**
@@ -134,38 +130,43 @@ export class NotificationsService {
   }
 
   /** Pushes NOTIFICATION_CREATED for committed rows to each receiver's inbox. Never throws: failures are logged. */
-  publishCreated(rows: readonly NotificationLike[]): Promise<void> {
+  publishCreated(rows: readonly NotificationRecord[]): Promise<void> {
     return this.publish("NOTIFICATION_CREATED", rows);
   }
 
   /** Pushes NOTIFICATION_UPDATED (read, or no longer actionable) for committed rows. Never throws. */
-  publishUpdated(rows: readonly NotificationLike[]): Promise<void> {
+  publishUpdated(rows: readonly NotificationRecord[]): Promise<void> {
     return this.publish("NOTIFICATION_UPDATED", rows);
   }
 
-  /** Batched across every resolution in flight; null when the actor is unknown or deleted. */
-  loadActor(actorId: string): Promise<PublicUser | null> {
-    return this.actors.load(actorId);
-  }
-
-  /** Pub/sub only nudges: a failed publish is logged, the row stands, clients catch up by refetching. */
-  private async publish(kind: NotificationEvent["kind"], rows: readonly NotificationLike[]): Promise<void> {
+  /**
+   * Pub/sub only nudges: a failed publish is logged, the row stands, clients catch up by refetching. The
+   * actors go with the payloads (one query per chunk, here), so no receiver queries for them.
+   */
+  private async publish(kind: NotificationEvent["kind"], rows: readonly NotificationRecord[]): Promise<void> {
     const at = new Date().toISOString();
     for (let start = 0; start < rows.length; start += PUBLISH_CHUNK) {
-      await Promise.all(
-        rows.slice(start, start + PUBLISH_CHUNK).map((row) => {
-          const notification = asPayload(row);
-          return this.bus
-            .publish(topics.inbox(notification.receiverId), { kind, at, notification })
-            .catch((error: unknown) => this.logger.error({ err: error, kind }, "publish failed"));
-        }),
-      );
+      const chunk = rows.slice(start, start + PUBLISH_CHUNK);
+      try {
+        const actors = await this.actorsOf(chunk);
+        await Promise.all(
+          chunk.map((row) => {
+            const notification = toNotificationPayload(row, row.actorId ? (actors.get(row.actorId) ?? null) : null);
+            return publishNotificationEvent(this.bus, this.logger, { kind, at, notification });
+          }),
+        );
+      } catch (error) {
+        this.logger.error({ err: error, kind }, "publish failed");
+      }
     }
   }
-}
 
-function asPayload(row: NotificationLike): NotificationPayload {
-  return row.createdAt instanceof Date ? toNotificationPayload(row as Notification) : (row as NotificationPayload);
+  private async actorsOf(rows: readonly NotificationRecord[]): Promise<Map<string, PublicUser>> {
+    const ids = [...new Set(rows.flatMap((row) => (row.actorId ? [row.actorId] : [])))];
+    if (ids.length === 0) return new Map();
+    const users = await this.prisma.user.findMany({ where: { id: { in: ids } }, select: publicUserSelect });
+    return new Map(users.map((user) => [user.id, user]));
+  }
 }
 
 /** The columns raw SQL should return (`RETURNING ${NOTIFICATION_COLUMNS}`) for payloadFromSql. */
@@ -176,7 +177,7 @@ export interface NotificationSqlRow {
   id: string;
   receiver_id: string;
   actor_id: string | null;
-  kind: NotificationPayload["kind"];
+  kind: NotificationRecord["kind"];
   data: unknown;
   invitation_id: string | null;
   tournament_id: string | null;
@@ -184,18 +185,17 @@ export interface NotificationSqlRow {
   created_at: Date | string;
 }
 
-/** A row read with raw SQL (node-postgres or PGlite) as an event payload. */
-export function payloadFromSql(row: NotificationSqlRow): NotificationPayload {
-  const data = typeof row.data === "string" ? JSON.parse(row.data) : row.data;
+/** A row read with raw SQL (node-postgres or PGlite), for publishCreated / publishUpdated. */
+export function payloadFromSql(row: NotificationSqlRow): NotificationRecord {
   return {
     id: row.id,
     receiverId: row.receiver_id,
     actorId: row.actor_id,
     kind: row.kind,
-    data: (data ?? {}) as Record<string, unknown>,
+    data: row.data,
     invitationId: row.invitation_id,
     tournamentId: row.tournament_id,
     isRead: row.is_read,
-    createdAt: new Date(row.created_at).toISOString(),
+    createdAt: row.created_at,
   };
 }

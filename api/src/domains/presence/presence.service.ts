@@ -1,16 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient, Sql, User } from "@parley/db";
+import DataLoader from "dataloader";
 import type { Redis } from "ioredis";
+import { processWide } from "../../graphql/loaders.ts";
 import type { PageWindow } from "../../graphql/pagination.ts";
 import type { Logger } from "../../infra/logger.ts";
 import type { Scheduler } from "../../infra/scheduler.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
-import { topics } from "../../realtime/topics.ts";
-import { publicUserSelect } from "../users/users.service.ts";
-import type { PresenceEvent, PresenceStatus } from "./presence.events.ts";
+import { ActivityBatcher } from "./activity-batcher.ts";
+import { ActivityLog } from "./activity-log.ts";
 import { RedisPresenceStore } from "./presence.redis.ts";
 import { HEARTBEAT_EXPIRY_FACTOR, type PresenceSettings } from "./presence.settings.ts";
 import { MemoryPresenceStore, type PresenceStore, type WentOffline } from "./presence.store.ts";
+import { PresencePublisher } from "./presence-publisher.ts";
 
 /** What other domains need from presence: activity that keeps a user online. Cheap, never awaited. */
 export interface ActivitySink {
@@ -28,17 +30,7 @@ export interface PresenceSocket {
 
 /** users.last_activity is written at most once per interval per user and instance (plus once when going offline). */
 const PERSIST_INTERVAL_MS = 60_000;
-const PERSIST_CHUNK = 5000;
 const OPEN_WAIT_MS = 2000;
-
-interface Change {
-  userId: string;
-  status: PresenceStatus;
-  lastActivity: number;
-}
-
-/** Profiles looked up per query when publishing many changes at once (a sweep, a mass reconnect). */
-const PUBLISH_BATCH = 1000;
 
 export interface PresenceDeps {
   store: PresenceStore;
@@ -70,18 +62,29 @@ export function createPresence(
 export class PresenceService implements ActivitySink {
   /** open sockets on this instance, per user: what `restore` re-creates if our records were reaped */
   private readonly local = new Map<string, number>();
-  private readonly pendingTouches = new Set<string>();
-  private touchScheduled = false;
-  /** last activity (epoch ms) not yet written to users.last_activity */
-  private readonly dirty = new Map<string, number>();
+  private readonly batcher = new ActivityBatcher((userIds) => this.touch(userIds));
+  private readonly log: ActivityLog;
+  private readonly publisher: PresencePublisher;
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** changes waiting to be published, in order; one worker drains it */
-  private readonly outbox: (Change & { at: string })[] = [];
-  private publishing: Promise<void> | undefined;
   private registering: Promise<void> | undefined;
   private state: "running" | "stopped" | "killed" = "running";
+  /** Shared by every operation (a presence event's K subscribers cost one lookup), uncached: presence moves. */
+  private readonly live: DataLoader<string, number | null>;
+  private readonly saved: DataLoader<string, Date>;
 
-  constructor(private readonly deps: PresenceDeps) {}
+  constructor(private readonly deps: PresenceDeps) {
+    this.log = new ActivityLog(deps.sql);
+    this.publisher = new PresencePublisher(deps.prisma, deps.bus, deps.logger);
+    this.live = new DataLoader((ids) => this.lastActivity(ids), processWide());
+    this.saved = new DataLoader(async (ids) => {
+      const rows = await deps.prisma.user.findMany({
+        where: { id: { in: [...new Set(ids)] } },
+        select: { id: true, lastActivity: true },
+      });
+      const byId = new Map(rows.map((row) => [row.id, row.lastActivity]));
+      return ids.map((id) => byId.get(id) ?? new Error(`User ${id} not found`));
+    }, processWide());
+  }
 
   /** Registers this instance, then schedules the heartbeat, the sweep and the last_activity writes. */
   async start(scheduler: Scheduler): Promise<void> {
@@ -117,11 +120,7 @@ export class PresenceService implements ActivitySink {
 
   /** Activity that keeps a user online (an authenticated HTTP request, a message, a like). Never throws. */
   activity(userId: string): void {
-    if (this.state !== "running") return;
-    this.pendingTouches.add(userId);
-    if (this.touchScheduled) return;
-    this.touchScheduled = true;
-    setImmediate(() => this.flushTouches());
+    if (this.state === "running") this.batcher.add(userId);
   }
 
   /** For each user, their last activity if online, else null: one store round trip for all of them. */
@@ -129,9 +128,16 @@ export class PresenceService implements ActivitySink {
     return this.deps.store.lastActivity(userIds);
   }
 
-  /** Activity seen by this instance and not yet written to users.last_activity. */
-  unsavedActivity(userId: string): number | undefined {
-    return this.dirty.get(userId);
+  /** `lastActivity` of one user, batched with every other lookup of this turn in the process. */
+  liveActivity(userId: string): Promise<number | null> {
+    return this.live.load(userId);
+  }
+
+  /** The user's last activity as this instance knows it best, for an offline user whose row is not at hand. */
+  async savedActivity(userId: string, stored?: Date): Promise<Date> {
+    const saved = stored ?? (await this.saved.load(userId));
+    const unsaved = this.log.unsaved(userId) ?? 0;
+    return unsaved > saved.getTime() ? new Date(unsaved) : saved;
   }
 
   /** Online users, most recently active first. */
@@ -152,7 +158,7 @@ export class PresenceService implements ActivitySink {
     const now = Date.now();
     const gone = await this.deps.store.sweep(now, now - this.deps.settings.inactivity * 1000);
     this.wentOffline(gone);
-    await this.publishing;
+    await this.publisher.idle();
     return gone.length;
   }
 
@@ -165,10 +171,8 @@ export class PresenceService implements ActivitySink {
   }
 
   /** Writes pending last activities to users.last_activity, in one statement per few thousand users. */
-  async persistActivity(): Promise<void> {
-    const entries = [...this.dirty];
-    this.dirty.clear();
-    await this.persist(entries);
+  persistActivity(): Promise<void> {
+    return this.log.flush();
   }
 
   /**
@@ -177,7 +181,7 @@ export class PresenceService implements ActivitySink {
    */
   async stop(): Promise<void> {
     if (this.state !== "running") return;
-    this.flushTouches();
+    this.batcher.run();
     this.state = "stopped";
     await this.settled();
     try {
@@ -195,8 +199,8 @@ export class PresenceService implements ActivitySink {
   /** Tests: behave like a crashed process from now on (no cleanup, no heartbeat, nothing written). */
   kill(): void {
     this.state = "killed";
-    this.pendingTouches.clear();
-    this.dirty.clear();
+    this.batcher.drop();
+    this.log.drop();
   }
 
   /** Open sockets of `userId` on this instance. */
@@ -207,9 +211,10 @@ export class PresenceService implements ActivitySink {
   /** Resolves once every store call and event started so far is done (tests, shutdown). */
   async settled(): Promise<void> {
     for (;;) {
-      if (this.touchScheduled) await new Promise<void>((resolve) => setImmediate(resolve));
+      const publishing = this.publisher.idle();
+      if (this.batcher.waiting) await new Promise<void>((resolve) => setImmediate(resolve));
       else if (this.inFlight.size > 0) await Promise.all(this.inFlight);
-      else if (this.publishing) await this.publishing;
+      else if (publishing) await publishing;
       else return;
     }
   }
@@ -218,10 +223,10 @@ export class PresenceService implements ActivitySink {
     const now = Date.now();
     try {
       const wentOnline = await this.deps.store.connect(userId, now);
-      this.markDirty(userId, now);
+      this.log.note(userId, now);
       // null: our records were reaped; re-registering restores them, this socket included.
       if (wentOnline === null) await this.register();
-      else if (wentOnline) this.publish([{ userId, status: "ONLINE", lastActivity: now }]);
+      else if (wentOnline) this.publisher.publish([{ userId, status: "ONLINE", lastActivity: now }]);
     } catch (error) {
       this.deps.logger.error({ err: error, userId }, "presence: recording a socket failed");
     }
@@ -241,16 +246,14 @@ export class PresenceService implements ActivitySink {
     }
   }
 
-  private flushTouches(): void {
-    this.touchScheduled = false;
-    if (this.state !== "running" || this.pendingTouches.size === 0) return;
-    const userIds = [...this.pendingTouches];
-    this.pendingTouches.clear();
+  /** The users active during one event-loop turn: one store call, and ONLINE for those it brought online. */
+  private touch(userIds: string[]): void {
+    if (this.state !== "running") return;
     const now = Date.now();
-    for (const userId of userIds) this.markDirty(userId, now);
+    for (const userId of userIds) this.log.note(userId, now);
     void this.track(
       this.deps.store.touch(userIds, now).then(
-        (online) => this.publish(online.map((userId) => ({ userId, status: "ONLINE", lastActivity: now }))),
+        (online) => this.publisher.publish(online.map((userId) => ({ userId, status: "ONLINE", lastActivity: now }))),
         (error: unknown) => this.deps.logger.error({ err: error }, "presence: recording activity failed"),
       ),
     );
@@ -263,7 +266,7 @@ export class PresenceService implements ActivitySink {
         const now = Date.now();
         if (await this.deps.store.heartbeat(now)) return;
         const online = await this.deps.store.restore(new Map(this.local), now);
-        this.publish(online.map((userId) => ({ userId, status: "ONLINE", lastActivity: now })));
+        this.publisher.publish(online.map((userId) => ({ userId, status: "ONLINE", lastActivity: now })));
       } finally {
         this.registering = undefined;
       }
@@ -274,77 +277,16 @@ export class PresenceService implements ActivitySink {
   /** Offline users' last activity is written right away, so every instance reads it exactly. */
   private wentOffline(gone: WentOffline[]): void {
     if (gone.length === 0) return;
-    const entries: [string, number][] = gone.map(({ userId, lastActivity }) => {
-      const latest = Math.max(lastActivity, this.dirty.get(userId) ?? 0);
-      this.dirty.delete(userId);
-      return [userId, latest];
-    });
+    const entries: [string, number][] = gone.map(({ userId, lastActivity }) => [
+      userId,
+      this.log.take(userId, lastActivity),
+    ]);
     void this.track(
-      this.persist(entries).catch((error: unknown) => {
+      this.log.write(entries).catch((error: unknown) => {
         this.deps.logger.error({ err: error }, "presence: writing last activity failed");
       }),
     );
-    this.publish(gone.map(({ userId, lastActivity }) => ({ userId, status: "OFFLINE", lastActivity })));
-  }
-
-  private markDirty(userId: string, at: number): void {
-    if ((this.dirty.get(userId) ?? 0) < at) this.dirty.set(userId, at);
-  }
-
-  private async persist(entries: [string, number][]): Promise<void> {
-    for (let i = 0; i < entries.length; i += PERSIST_CHUNK) {
-      const chunk = entries.slice(i, i + PERSIST_CHUNK);
-      const rows = chunk.map(([id, at]) => ({ id, at: new Date(at).toISOString() }));
-      try {
-        await this.deps.sql.query(PERSIST_LAST_ACTIVITY, [JSON.stringify(rows)]);
-      } catch (error) {
-        // keep them for the next write
-        for (const [userId, at] of entries.slice(i)) this.markDirty(userId, at);
-        throw error;
-      }
-    }
-  }
-
-  /**
-   * In order, per instance (a user's OFFLINE published here never overtakes their later ONLINE), and in
-   * batches: one profile query for all the changes waiting, however many.
-   */
-  private publish(changes: Change[]): void {
-    if (changes.length === 0) return;
-    const at = new Date().toISOString();
-    for (const change of changes) this.outbox.push({ ...change, at });
-    this.publishing ??= (async () => {
-      try {
-        while (this.outbox.length > 0) await this.publishBatch(this.outbox.splice(0, PUBLISH_BATCH));
-      } finally {
-        this.publishing = undefined;
-      }
-    })();
-  }
-
-  private async publishBatch(changes: (Change & { at: string })[]): Promise<void> {
-    try {
-      const users = await this.deps.prisma.user.findMany({
-        where: { id: { in: changes.map((change) => change.userId) } },
-        select: publicUserSelect,
-      });
-      const byId = new Map(users.map((user) => [user.id, user]));
-      await Promise.all(
-        changes.map(async ({ userId, status, lastActivity, at }) => {
-          const user = byId.get(userId);
-          if (!user) return;
-          const event: PresenceEvent = {
-            kind: "PRESENCE_CHANGED",
-            at,
-            status,
-            user: { ...user, isOnline: status === "ONLINE", lastActivity: new Date(lastActivity).toISOString() },
-          };
-          await this.deps.bus.publish(topics.presence, event);
-        }),
-      );
-    } catch (error) {
-      this.deps.logger.error({ err: error, changes: changes.length }, "presence: publishing failed");
-    }
+    this.publisher.publish(gone.map(({ userId, lastActivity }) => ({ userId, status: "OFFLINE", lastActivity })));
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {
@@ -354,8 +296,3 @@ export class PresenceService implements ActivitySink {
     return promise;
   }
 }
-
-const PERSIST_LAST_ACTIVITY = `
-UPDATE users u SET last_activity = v.at
-FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, at timestamptz)
-WHERE u.id = v.id AND u.last_activity < v.at`;

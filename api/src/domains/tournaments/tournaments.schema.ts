@@ -2,6 +2,7 @@ import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
 import { GameSettingsInput, GameSettingsRef } from "../games/game-settings.schema.ts";
 import { parseGameSettings } from "../games/game-settings.ts";
+import { UserRef, userViewSelect } from "../users/users.schema.ts";
 import { MAX_ALIAS, MAX_TOURNAMENT_NAME } from "./tournaments.service.ts";
 
 export const TournamentStatusEnum = builder.enumType("TournamentStatus", {
@@ -19,7 +20,11 @@ export const TournamentRef = builder.prismaObject("Tournament", {
       // stored validated; parsing again only fills defaults a later version may add
       resolve: (tournament) => parseGameSettings(tournament.settings as Record<string, unknown>),
     }),
-    creator: t.relation("creator"),
+    creator: t.field({
+      type: UserRef,
+      select: { creator: { select: userViewSelect } },
+      resolve: (tournament) => tournament.creator,
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });

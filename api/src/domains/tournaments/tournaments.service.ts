@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient, Sql, Tournament, TournamentStatus } from "@parley/db";
 import { badInput, conflict, forbidden, notFound } from "../../graphql/errors.ts";
 import type { Logger } from "../../infra/logger.ts";
-import { isEngaged } from "../games/engagement.ts";
+import { isEngaged, lockGameActivity } from "../games/engagement.ts";
 import { type GameSettings, parseGameSettings } from "../games/game-settings.ts";
 import {
   actorData,
@@ -71,7 +71,7 @@ export class TournamentsService {
     const fields = checkTournamentInput(input);
     const id = randomUUID();
     const { tournament, creator } = await this.prisma.$transaction(async (tx) => {
-      await lockGameActivity(tx, viewerId);
+      await lockGameActivity(tx, [viewerId]);
       if (await isEngaged(tx, viewerId)) {
         throw forbidden("You are already in a game, a tournament or a pending invitation.");
       }
@@ -216,15 +216,6 @@ export class TournamentsService {
     this.jobs.add(promise);
     return promise;
   }
-}
-
-/**
- * Serialises a user's game-activity decisions (create a tournament, invite, accept…): take it first in the
- * transaction that checks isEngaged, so two concurrent requests cannot both pass the check. The same row lock
- * as the invitations' (NO KEY UPDATE: inserts that reference the user, such as a fan-out batch, do not wait).
- */
-export async function lockGameActivity(tx: Prisma.TransactionClient, userId: string): Promise<void> {
-  await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId}::uuid FOR NO KEY UPDATE`;
 }
 
 /** Validates and normalises creation input; each invalid field is BAD_USER_INPUT naming it. */

@@ -1,9 +1,24 @@
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
 import { pageArgs, pageWindow } from "../../graphql/pagination.ts";
-import { DEFAULT_AVATAR } from "./users.service.ts";
+import type { CarriedPresence } from "../presence/presence.events.ts";
+import { DEFAULT_AVATAR, type PublicUser, publicUserSelect } from "./users.service.ts";
 
-export const UserRef = builder.prismaObject("User", {
+/**
+ * What the User type resolves from: a stored row or a profile carried in an event, so its fields are defined
+ * once for both and an event resolves without a query.
+ */
+export interface UserView extends PublicUser {
+  /** users.last_activity, when the source is a stored row */
+  lastActivity?: Date;
+  /** presence as of the event that carried this user (presence events) */
+  presence?: CarriedPresence;
+}
+
+/** Select this for a relation resolved as User. */
+export const userViewSelect = { ...publicUserSelect, lastActivity: true } as const;
+
+export const UserRef = builder.objectRef<UserView>("User").implement({
   description: "A player's public profile.",
   fields: (t) => ({
     id: t.exposeID("id"),
@@ -23,10 +38,10 @@ export const UserRef = builder.prismaObject("User", {
 });
 
 export const UserPage = builder
-  .objectRef<{ nodes: object[]; totalCount: number; hasNextPage: boolean }>("UserPage")
+  .objectRef<{ nodes: UserView[]; totalCount: number; hasNextPage: boolean }>("UserPage")
   .implement({
     fields: (t) => ({
-      nodes: t.field({ type: [UserRef], resolve: (page) => page.nodes as never }),
+      nodes: t.field({ type: [UserRef], resolve: (page) => page.nodes }),
       totalCount: t.exposeInt("totalCount"),
       hasNextPage: t.exposeBoolean("hasNextPage"),
     }),
@@ -42,7 +57,7 @@ export const MeRef = builder.prismaObject("User", {
     avatar: t.string({ resolve: (user) => user.avatar ?? DEFAULT_AVATAR }),
     elo: t.exposeInt("elo"),
     email: t.exposeString("email"),
-    profile: t.variant(UserRef, { description: "The same user as others see them." }),
+    profile: t.field({ type: UserRef, description: "The same user as others see them.", resolve: (user) => user }),
     unreadMessageCount: t.int({
       description: "Messages sent to me, in any chat, that I have not read.",
       resolve: (user, _args, ctx) => ctx.services.chat.unreadCount(user.id),
@@ -67,11 +82,11 @@ builder.queryFields((t) => ({
     resolve: (query, _root, _args, ctx) =>
       ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id: requireViewer(ctx).id } }),
   }),
-  user: t.prismaField({
+  user: t.field({
     type: UserRef,
     description: "A user by username (case-insensitive).",
     args: { username: t.arg.string({ required: true }) },
-    resolve: async (_query, _root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       requireViewer(ctx);
       return ctx.services.users.requireByUsername(args.username);
     },
@@ -95,11 +110,11 @@ builder.mutationFields((t) => ({
 
 builder.mutationFields((t) => {
   const relationMutation = (description: string, action: "addFriend" | "removeFriend" | "blockUser" | "unblockUser") =>
-    t.prismaField({
+    t.field({
       type: UserRef,
       description,
       args: { username: t.arg.string({ required: true }) },
-      resolve: (_query, _root, args, ctx) => ctx.services.users[action](requireViewer(ctx).id, args.username),
+      resolve: (_root, args, ctx) => ctx.services.users[action](requireViewer(ctx).id, args.username),
     });
   return {
     addFriend: relationMutation("Follow a user (one-way); they get a NEW_FRIEND notification.", "addFriend"),

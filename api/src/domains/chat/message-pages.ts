@@ -1,0 +1,55 @@
+import { Prisma, type PrismaClient } from "@parley/db";
+import type { MessagePayload } from "./chat.events.ts";
+
+/** One chat's page: `after` reads forward (oldest first), else backward from `before` (newest first). */
+export interface PageRequest {
+  chatId: string;
+  after: number | null;
+  before: number | null;
+  skip: number;
+  take: number;
+}
+
+interface PageRow extends Omit<MessagePayload, "sender" | "createdAt"> {
+  request: number;
+  createdAt: Date;
+  username: string;
+  nickname: string;
+  avatar: string | null;
+  elo: number;
+}
+
+/**
+ * The pages of many chats in one statement, each bounded by its own LIMIT on the (chat_id, seq) index (a
+ * Prisma nested `take` would read every message of every chat and cut the pages in memory).
+ */
+export async function loadMessagePages(
+  prisma: PrismaClient,
+  requests: readonly PageRequest[],
+): Promise<MessagePayload[][]> {
+  const input = JSON.stringify(requests.map((request, index) => ({ ...request, request: index })));
+  const rows = await prisma.$queryRaw<PageRow[]>(Prisma.sql`
+    SELECT r.request, m.id, m.chat_id AS "chatId", m.seq, m.sender_id AS "senderId", m.content,
+      m.client_timestamp AS "clientTimestamp", m.created_at AS "createdAt", m.is_read AS "isRead",
+      m.is_really_read AS "isReallyRead", m.is_liked AS "isLiked", u.username, u.nickname, u.avatar, u.elo
+    FROM jsonb_to_recordset(${input}::jsonb)
+      AS r(request int, "chatId" uuid, after int, before int, skip int, take int)
+    CROSS JOIN LATERAL (
+      (SELECT * FROM messages WHERE r.after IS NOT NULL AND chat_id = r."chatId" AND seq > r.after
+        ORDER BY seq LIMIT r.take)
+      UNION ALL
+      (SELECT * FROM messages WHERE r.after IS NULL AND chat_id = r."chatId"
+        AND seq < coalesce(r.before, 2147483647) ORDER BY seq DESC OFFSET r.skip LIMIT r.take)
+    ) m
+    JOIN users u ON u.id = m.sender_id`);
+  const pages = requests.map((): MessagePayload[] => []);
+  for (const { request, username, nickname, avatar, elo, createdAt, ...message } of rows) {
+    const sender = { id: message.senderId, username, nickname, avatar, elo };
+    pages[request]?.push({ ...message, sender, createdAt: createdAt.toISOString() });
+  }
+  requests.forEach((request, index) => {
+    const forward = request.after !== null;
+    pages[index]?.sort((a, b) => (forward ? a.seq - b.seq : b.seq - a.seq));
+  });
+  return pages;
+}

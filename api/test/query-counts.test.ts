@@ -1,0 +1,275 @@
+// Database queries per delivered event and per list, counted with Prisma query events (the way
+// @pothos/plugin-prisma's own tests pin them). Every stream, with the selections real clients use:
+// delivering one event to K sockets costs the same whatever K, and nothing once it is published.
+import type { Client } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { publishChatEvent } from "../src/domains/chat/chat.events.ts";
+import { publishInvitationEvent } from "../src/domains/invitations/invitations.events.ts";
+import { publishNotificationEvent } from "../src/domains/notifications/notifications.events.ts";
+import { publishPresence } from "../src/domains/presence/presence.events.ts";
+import {
+  clientOf,
+  EventQueue,
+  gql,
+  openChat,
+  SEND,
+  signUp,
+  startServer,
+  type TestServer,
+  type TestUser,
+  wsClient,
+} from "./harness.ts";
+import { openSocket } from "./presence.helpers.ts";
+
+let server: TestServer;
+const queries: string[] = [];
+const { users, as } = clientOf(() => server);
+
+beforeAll(async () => {
+  server = await startServer();
+  server.app.prisma.$on("query", (event) => queries.push(event.query));
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** Queries run while `work` runs. */
+async function counted(work: () => Promise<unknown>): Promise<string[]> {
+  const start = queries.length;
+  await work();
+  return queries.slice(start);
+}
+
+interface Sockets {
+  queues: EventQueue[];
+  close(): Promise<void>;
+}
+
+/** `k` sockets of `user`, each with `subscription` live (its StreamReadyEvent received). */
+async function subscribed(user: TestUser, k: number, subscription: string): Promise<Sockets> {
+  const clients: Client[] = Array.from({ length: k }, () => wsClient(server, user));
+  const queues = clients.map((client) => new EventQueue(client, subscription));
+  for (const queue of queues) expect(field(await queue.next()).__typename).toBe("StreamReadyEvent");
+  return {
+    queues,
+    async close() {
+      for (const queue of queues) queue.dispose();
+      await Promise.all(clients.map((client) => client.dispose()));
+    },
+  };
+}
+
+/** The subscription field of a result: `{ chatEvents: {...} }` → `{...}`. */
+const field = (result: object) => Object.values(result)[0] as { __typename: string } & Record<string, any>;
+
+/**
+ * Runs `act` with `k` sockets of `receiver` subscribed; returns the queries run until every socket had the next
+ * event, and that event as each socket saw it.
+ */
+async function deliveryTo(receiver: TestUser, k: number, subscription: string, act: () => Promise<unknown>) {
+  const sockets = await subscribed(receiver, k, subscription);
+  // Everyone involved is online already: no presence change (and its profile query) runs meanwhile.
+  await server.app.services.presence.settled();
+  let events: ReturnType<typeof field>[] = [];
+  const run = await counted(async () => {
+    await act();
+    events = (await Promise.all(sockets.queues.map((queue) => queue.next()))).map(field);
+  });
+  await sockets.close();
+  return { queries: run, events };
+}
+
+it("the counter sees queries (control)", async () => {
+  const [alice] = await users(1);
+  expect((await counted(() => as(alice, "{ me { id } }"))).length).toBeGreaterThan(0);
+});
+
+/** Two users who both made a request (so both are online, and stay so). */
+async function pair(): Promise<[TestUser, TestUser]> {
+  const [alice, bob] = await users(2);
+  await Promise.all([as(alice, "{ me { id } }"), as(bob, "{ me { id } }")]);
+  return [alice, bob];
+}
+
+const at = () => new Date().toISOString();
+const PROFILE = "id username nickname avatar";
+
+describe("chatEvents: a message with its sender's profile and chat id", () => {
+  const CHAT = `subscription { chatEvents { __typename
+    ... on MessageSentEvent { chatId message { id chatId cursor content clientTimestamp createdAt isRead isLiked
+      sender { ${PROFILE} } } }
+  } }`;
+
+  it("a send costs the same whatever the number of sockets; a published message costs nothing", async () => {
+    const [alice, bob] = await pair();
+    const chatId = await openChat(server, bob, alice.username);
+    const send = () => gql(server, SEND, { c: chatId, t: "hi" }, alice);
+    const one = await deliveryTo(bob, 1, CHAT, send);
+    const eight = await deliveryTo(bob, 8, CHAT, send);
+    expect(eight.queries).toEqual(one.queries);
+    for (const event of eight.events) {
+      expect(event).toMatchObject({ chatId, message: { chatId, content: "hi", sender: { username: alice.username } } });
+    }
+
+    const message = await server.app.services.chat.lastMessage(chatId);
+    if (!message) throw new Error("no message");
+    const published = await deliveryTo(bob, 8, CHAT, () =>
+      publishChatEvent(server.app.bus, server.app.logger, [bob.id], {
+        kind: "MESSAGE_SENT",
+        at: at(),
+        chatId,
+        message,
+      }),
+    );
+    expect(published.queries).toEqual([]);
+    expect(published.events[7]).toMatchObject({ message: { id: message.id, sender: { id: alice.id } } });
+  });
+});
+
+describe("notificationEvents: a notification with its actor", () => {
+  const NOTIFICATIONS = `subscription { notificationEvents { __typename
+    ... on NotificationCreatedEvent { notification { id kind isRead createdAt data actor { ${PROFILE} } } }
+    ... on NotificationUpdatedEvent { notification { id isRead actor { ${PROFILE} } } }
+  } }`;
+  const ADD = "mutation($u: String!) { addFriend(username: $u) { id } }";
+  const REMOVE = "mutation($u: String!) { removeFriend(username: $u) { id } }";
+
+  it("a NEW_FRIEND costs the same whatever the number of sockets; a published one costs nothing", async () => {
+    const [alice, bob] = await pair();
+    const one = await deliveryTo(bob, 1, NOTIFICATIONS, () => as(alice, ADD, { u: bob.username }));
+    await as(alice, REMOVE, { u: bob.username });
+    const eight = await deliveryTo(bob, 8, NOTIFICATIONS, () => as(alice, ADD, { u: bob.username }));
+    expect(eight.queries).toEqual(one.queries);
+    for (const event of eight.events) expect(event.notification.actor).toMatchObject({ username: alice.username });
+
+    const [notification] = (await server.app.services.notifications.list(bob.id, "ALL", { skip: 0, take: 1 })).nodes;
+    if (!notification) throw new Error("no notification");
+    const published = await deliveryTo(bob, 8, NOTIFICATIONS, () =>
+      publishNotificationEvent(server.app.bus, server.app.logger, {
+        kind: "NOTIFICATION_UPDATED",
+        at: at(),
+        notification,
+      }),
+    );
+    expect(published.queries).toEqual([]);
+    expect(published.events[7]).toMatchObject({ notification: { id: notification.id, actor: { id: alice.id } } });
+  });
+});
+
+describe("invitationEvents: an invitation with the opponent", () => {
+  const INVITATIONS = `subscription { invitationEvents { __typename
+    ... on InvitationReceivedEvent { invitation { id status expiresAt inviter { ${PROFILE} } invitee { ${PROFILE} } } }
+    ... on InvitationAcceptedEvent { gameId invitation { id status } opponent { ${PROFILE} } }
+  } }`;
+  const INVITE = "mutation($u: String!) { inviteToDuel(username: $u) { id } }";
+  const ACCEPT = "mutation($u: String!) { replyToInvitation(username: $u, accept: true) { id } }";
+
+  async function acceptedBy(k: number) {
+    const [alice, bob] = await pair();
+    await as(alice, INVITE, { u: bob.username });
+    return { alice, bob, ...(await deliveryTo(alice, k, INVITATIONS, () => as(bob, ACCEPT, { u: alice.username }))) };
+  }
+
+  it("an acceptance costs the same whatever the number of sockets; a published invitation costs nothing", async () => {
+    const one = await acceptedBy(1);
+    const eight = await acceptedBy(8);
+    expect(eight.queries).toEqual(one.queries);
+    for (const event of eight.events) {
+      expect(event).toMatchObject({ __typename: "InvitationAcceptedEvent", opponent: { id: eight.bob.id } });
+    }
+
+    const [alice, bob] = await pair();
+    await as(alice, INVITE, { u: bob.username });
+    const [invitation] = await server.app.services.invitations.incomingInvitations(bob.id);
+    if (!invitation) throw new Error("no invitation");
+    const published = await deliveryTo(bob, 8, INVITATIONS, () =>
+      publishInvitationEvent(server.app.bus, server.app.logger, [bob.id], {
+        kind: "INVITATION_RECEIVED",
+        at: at(),
+        invitation,
+      }),
+    );
+    expect(published.queries).toEqual([]);
+    expect(published.events[7]).toMatchObject({ invitation: { id: invitation.id, inviter: { id: alice.id } } });
+  });
+});
+
+describe("presenceEvents: a user's presence with their profile", () => {
+  const PRESENCE = `subscription { presenceEvents { __typename
+    ... on PresenceChangedEvent { status user { ${PROFILE} isOnline lastActivity } }
+  } }`;
+
+  async function cameOnline(k: number) {
+    const [watcher, subject] = await users(2);
+    await as(watcher, "{ me { id } }");
+    let socket: Awaited<ReturnType<typeof openSocket>> | undefined;
+    const seen = await deliveryTo(watcher, k, PRESENCE, async () => {
+      socket = await openSocket(server, subject);
+    });
+    await socket?.close();
+    return { subject, ...seen };
+  }
+
+  it("going online costs the same whatever the number of sockets; a published change costs nothing", async () => {
+    const one = await cameOnline(1);
+    const eight = await cameOnline(8);
+    expect(eight.queries).toEqual(one.queries);
+    for (const event of eight.events) {
+      expect(event).toMatchObject({ status: "ONLINE", user: { id: eight.subject.id, isOnline: true } });
+    }
+
+    const [watcher, subject] = await users(2);
+    await as(watcher, "{ me { id } }");
+    const profile = { id: subject.id, username: subject.username, nickname: subject.username, avatar: null, elo: 1000 };
+    const presence = { isOnline: false, lastActivity: at() };
+    const published = await deliveryTo(watcher, 8, PRESENCE, () =>
+      publishPresence(server.app.bus, {
+        kind: "PRESENCE_CHANGED",
+        at: at(),
+        status: "OFFLINE",
+        user: { ...profile, presence },
+      }),
+    );
+    expect(published.queries).toEqual([]);
+    expect(published.events[7]).toMatchObject({
+      user: { id: subject.id, isOnline: false, lastActivity: presence.lastActivity },
+    });
+  });
+});
+
+describe("chats { messages }: one batch for every chat of the list", () => {
+  const CHATS = `{ chats(first: 20) { totalCount nodes { id unreadCount isBlockedByMe peer { ${PROFILE} }
+    lastMessage { id content createdAt sender { username } }
+    messages(first: 5) { totalCount hasNextPage endCursor nodes { id cursor content sender { ${PROFILE} } } } } } }`;
+
+  async function listWith(chats: number) {
+    const [viewer, ...peers] = await Promise.all(Array.from({ length: chats + 1 }, () => signUp(server)));
+    if (!viewer) throw new Error("no viewer");
+    for (const peer of peers) {
+      const chatId = await openChat(server, viewer, peer.username);
+      for (const text of ["one", "two", "three"]) await gql(server, SEND, { c: chatId, t: text }, peer);
+    }
+    await as(viewer, "{ me { id } }");
+    await server.app.services.presence.settled();
+    let list: any;
+    const run = await counted(async () => {
+      list = await as(viewer, CHATS);
+    });
+    return { queries: run, list };
+  }
+
+  it("costs the same for 1 chat as for 6, and each page holds its own chat's messages", async () => {
+    const one = await listWith(1);
+    const six = await listWith(6);
+    expect(six.queries.length).toBe(one.queries.length);
+    // chats, their count, both peers, block flags, the pages, their counts
+    expect(one.queries.length).toBeLessThanOrEqual(7);
+    expect(six.list.chats.nodes).toHaveLength(6);
+    for (const chat of six.list.chats.nodes) {
+      expect(chat.messages.nodes.map((node: { content: string }) => node.content)).toEqual(["three", "two", "one"]);
+      expect(chat.messages.totalCount).toBe(3);
+      expect(chat.lastMessage.content).toBe("three");
+      expect(chat.messages.nodes[0].sender.id).toBe(chat.peer.id);
+    }
+  });
+});
