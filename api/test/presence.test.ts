@@ -256,6 +256,7 @@ describe("presence events across a block", () => {
         if (event.__typename === "PresenceChangedEvent" && event.user.id === user.id) return event;
       }
     };
+    expect((await events.next()).presenceEvents.__typename).toBe("StreamReadyEvent");
     const socket = await openSocket(server, alice);
     expect(await about(alice)).toMatchObject({ status: "ONLINE", user: { isBlockedByMe: false, hasBlockedMe: false } });
 

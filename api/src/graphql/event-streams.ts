@@ -20,6 +20,10 @@ export function eventUnion<E extends { kind: string }>(name: string, members: Ev
   ]);
   return builder.unionType(name, {
     types: [...byKind.values()],
-    resolveType: (event) => byKind.get(event.kind) as ObjectRef<Types, E | StreamReady>,
+    resolveType: (event) => {
+      const type = byKind.get(event.kind);
+      if (!type) throw new Error(`${name} has no type for event kind ${event.kind}`);
+      return type;
+    },
   });
 }

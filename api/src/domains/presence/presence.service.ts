@@ -13,24 +13,17 @@ import { RedisPresenceStore } from "./presence.redis.ts";
 import { HEARTBEAT_EXPIRY_FACTOR, type PresenceSettings } from "./presence.settings.ts";
 import { MemoryPresenceStore, type PresenceStore, type WentOffline } from "./presence.store.ts";
 import { PresencePublisher } from "./presence-publisher.ts";
+import { type PresenceSocket, PresenceSockets } from "./presence-sockets.ts";
 
 /** What other domains need from presence: activity that keeps a user online. Cheap, never awaited. */
 export interface ActivitySink {
   activity(userId: string): void;
 }
 
-/**
- * One open socket. `opened` settles (never rejects) once it is recorded, or after OPEN_WAIT_MS if the store is
- * slow (connecting never waits on presence for long); `close()` runs after the record, whenever that is.
- */
-export interface PresenceSocket {
-  readonly opened: Promise<void>;
-  close(): Promise<void>;
-}
+export type { PresenceSocket };
 
 /** users.last_activity is written at most once per interval per user and instance (plus once when going offline). */
 const PERSIST_INTERVAL_MS = 60_000;
-const OPEN_WAIT_MS = 2000;
 
 export interface PresenceDeps {
   store: PresenceStore;
@@ -60,13 +53,11 @@ export function createPresence(
  * caller's side), and users.last_activity is written in batches at most once a minute per user.
  */
 export class PresenceService implements ActivitySink {
-  /** open sockets on this instance, per user: what `restore` re-creates if our records were reaped */
-  private readonly local = new Map<string, number>();
   private readonly batcher = new ActivityBatcher((userIds) => this.touch(userIds));
   private readonly log: ActivityLog;
   private readonly publisher: PresencePublisher;
   private readonly inFlight = new Set<Promise<unknown>>();
-  private registering: Promise<void> | undefined;
+  private readonly sockets: PresenceSockets;
   private state: "running" | "stopped" | "killed" = "running";
   /** Shared by every operation (a presence event's K subscribers cost one lookup), uncached: presence moves. */
   private readonly live: DataLoader<string, number | null>;
@@ -75,6 +66,15 @@ export class PresenceService implements ActivitySink {
   constructor(private readonly deps: PresenceDeps) {
     this.log = new ActivityLog(deps.sql);
     this.publisher = new PresencePublisher(deps.prisma, deps.bus, deps.logger);
+    this.sockets = new PresenceSockets({
+      store: deps.store,
+      log: this.log,
+      logger: deps.logger,
+      running: () => this.state === "running",
+      publish: (changes) => this.publisher.publish(changes),
+      wentOffline: (gone) => this.wentOffline(gone),
+      track: (promise) => this.track(promise),
+    });
     this.live = new DataLoader((ids) => this.lastActivity(ids), processWide());
     this.saved = new DataLoader(async (ids) => {
       const rows = await deps.prisma.user.findMany({
@@ -89,7 +89,7 @@ export class PresenceService implements ActivitySink {
   /** Registers this instance, then schedules the heartbeat, the sweep and the last_activity writes. */
   async start(scheduler: Scheduler): Promise<void> {
     // If the store is unreachable now, the heartbeat registers later and sockets wait for it (OPEN_WAIT_MS).
-    await this.register().catch((error: unknown) => {
+    await this.sockets.register().catch((error: unknown) => {
       this.deps.logger.error({ err: error }, "presence: registering this instance failed");
     });
     const { heartbeat, sweepInterval } = this.deps.settings;
@@ -100,22 +100,7 @@ export class PresenceService implements ActivitySink {
 
   /** A socket of `userId` opened (graphql-ws now, the legacy bridge later): counts as activity. */
   openSocket(userId: string): PresenceSocket {
-    if (this.state !== "running") return { opened: Promise.resolve(), close: () => Promise.resolve() };
-    // The local count changes when the store command is sent, so `restore` always sees what Redis saw.
-    this.local.set(userId, (this.local.get(userId) ?? 0) + 1);
-    const recorded = this.track(this.recordOpen(userId));
-    let closing: Promise<void> | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const bounded = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, OPEN_WAIT_MS);
-    });
-    return {
-      opened: Promise.race([recorded, bounded]).finally(() => clearTimeout(timer)),
-      close: () => {
-        closing ??= this.track(recorded.then(() => this.recordClose(userId)));
-        return closing;
-      },
-    };
+    return this.sockets.open(userId);
   }
 
   /** Activity that keeps a user online (an authenticated HTTP request, a message, a like). Never throws. */
@@ -167,7 +152,7 @@ export class PresenceService implements ActivitySink {
     if (this.state !== "running") return;
     if (await this.deps.store.heartbeat(Date.now())) return;
     this.deps.logger.warn("presence records of this instance had expired; restoring them");
-    await this.register();
+    await this.sockets.register();
   }
 
   /** Writes pending last activities to users.last_activity, in one statement per few thousand users. */
@@ -189,7 +174,7 @@ export class PresenceService implements ActivitySink {
     } catch (error) {
       this.deps.logger.error({ err: error }, "presence: removing this instance's records failed");
     }
-    this.local.clear();
+    this.sockets.forget();
     await this.settled();
     await this.persistActivity().catch((error: unknown) => {
       this.deps.logger.error({ err: error }, "presence: writing last activity failed");
@@ -205,7 +190,7 @@ export class PresenceService implements ActivitySink {
 
   /** Open sockets of `userId` on this instance. */
   localSockets(userId: string): number {
-    return this.local.get(userId) ?? 0;
+    return this.sockets.count(userId);
   }
 
   /** Resolves once every store call and event started so far is done (tests, shutdown). */
@@ -216,33 +201,6 @@ export class PresenceService implements ActivitySink {
       else if (this.inFlight.size > 0) await Promise.all(this.inFlight);
       else if (publishing) await publishing;
       else return;
-    }
-  }
-
-  private async recordOpen(userId: string): Promise<void> {
-    const now = Date.now();
-    try {
-      const wentOnline = await this.deps.store.connect(userId, now);
-      this.log.note(userId, now);
-      // null: our records were reaped; re-registering restores them, this socket included.
-      if (wentOnline === null) await this.register();
-      else if (wentOnline) this.publisher.publish([{ userId, status: "ONLINE", lastActivity: now }]);
-    } catch (error) {
-      this.deps.logger.error({ err: error, userId }, "presence: recording a socket failed");
-    }
-  }
-
-  private async recordClose(userId: string): Promise<void> {
-    // After a graceful stop the instance's records are gone already; a killed instance leaves them to expire.
-    if (this.state !== "running") return;
-    const left = (this.local.get(userId) ?? 0) - 1;
-    if (left > 0) this.local.set(userId, left);
-    else this.local.delete(userId);
-    try {
-      const gone = await this.deps.store.disconnect(userId);
-      if (gone) this.wentOffline([gone]);
-    } catch (error) {
-      this.deps.logger.error({ err: error, userId }, "presence: recording a closed socket failed");
     }
   }
 
@@ -257,21 +215,6 @@ export class PresenceService implements ActivitySink {
         (error: unknown) => this.deps.logger.error({ err: error }, "presence: recording activity failed"),
       ),
     );
-  }
-
-  /** Single-flight: registers the instance, re-creating its socket records if they are unknown to the store. */
-  private register(): Promise<void> {
-    this.registering ??= (async () => {
-      try {
-        const now = Date.now();
-        if (await this.deps.store.heartbeat(now)) return;
-        const online = await this.deps.store.restore(new Map(this.local), now);
-        this.publisher.publish(online.map((userId) => ({ userId, status: "ONLINE", lastActivity: now })));
-      } finally {
-        this.registering = undefined;
-      }
-    })();
-    return this.registering;
   }
 
   /** Offline users' last activity is written right away, so every instance reads it exactly. */
