@@ -37,6 +37,6 @@ export async function isEngaged(db: Db, userId: string): Promise<boolean> {
  * inserts that reference them.
  */
 export async function lockGameActivity(tx: Prisma.TransactionClient, userIds: readonly string[]): Promise<void> {
-  const ids = Prisma.join([...new Set(userIds)].sort().map((id) => Prisma.sql`${id}::uuid`));
+  const ids = Prisma.join([...new Set(userIds)].map((id) => Prisma.sql`${id}::uuid`));
   await tx.$queryRaw`SELECT id FROM users WHERE id IN (${ids}) ORDER BY id FOR NO KEY UPDATE`;
 }
