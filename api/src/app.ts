@@ -15,6 +15,7 @@ import type { Services } from "./graphql/context.ts";
 import { attachGraphqlWs } from "./graphql/ws.ts";
 import { createParleyYoga } from "./graphql/yoga.ts";
 import { TokenService } from "./infra/auth.ts";
+import { createOriginPolicy } from "./infra/origin-policy.ts";
 import { createLogger, type Logger } from "./infra/logger.ts";
 import { createRateLimits } from "./infra/rate-limit.ts";
 import { createScheduler } from "./infra/scheduler.ts";
@@ -77,6 +78,7 @@ export async function createApp(config: Config): Promise<App> {
     games: new GamesService(db.prisma, bus, logger),
     presence,
   };
+  const originPolicy = createOriginPolicy(config.allowedOrigins);
   const yoga = createParleyYoga({
     prisma: db.prisma,
     bus,
@@ -85,10 +87,12 @@ export async function createApp(config: Config): Promise<App> {
     tokens,
     logger,
     graphqlLimits: config.graphqlLimits,
+    originPolicy,
+    transportLimits: config.transportLimits,
   });
   const cron = cronRoute(config.cronSecret, () => presence.sweep(), logger);
   const server = createServer((request, response) => cron(request, response) || void yoga(request, response));
-  const ws = attachGraphqlWs(server, yoga, tokens, presence);
+  const ws = attachGraphqlWs(server, yoga, tokens, presence, { originPolicy, limits: config.transportLimits });
   await presence.start(scheduler); // registers this instance, schedules heartbeat and sweep
   scheduler.every(INVITATION_EXPIRY_INTERVAL_MS, "invitations-expire", () => services.invitations.expireInvitations());
 

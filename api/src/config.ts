@@ -4,6 +4,8 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { PRESENCE_DEFAULTS, type PresenceSettings } from "./domains/presence/presence.settings.ts";
 import { DEFAULT_GRAPHQL_LIMITS, type GraphqlLimits } from "./graphql/armor.ts";
+import { DEFAULT_TRANSPORT_LIMITS, type TransportLimits } from "./graphql/transport-limits.ts";
+import { normalizeOrigin } from "./infra/origin-policy.ts";
 import { RATE_LIMIT_DEFAULTS, type RateLimitConfig, rateLimitConfig } from "./infra/rate-limit.ts";
 
 const optionalUrl = z
@@ -11,6 +13,22 @@ const optionalUrl = z
   .optional()
   .transform((value) => value || undefined);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Comma-separated origins (`https://example.com`); `*` is refused: a session never goes to any origin. */
+const originList = z
+  .string()
+  .default("")
+  .transform((value, ctx) =>
+    value
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean)
+      .map((item) => {
+        const origin = normalizeOrigin(item);
+        if (!origin) ctx.addIssue({ code: "custom", message: `"${item}" is not an origin like https://example.com` });
+        return origin ?? item;
+      }),
+  );
 
 /** How long a duel invitation stays pending, seconds. */
 const DEFAULT_INVITATION_TTL = 5 * 60;
@@ -49,6 +67,11 @@ const envSchema = z.object({
   PRESENCE_SWEEP_INTERVAL: z.coerce.number().positive().default(PRESENCE_DEFAULTS.sweepInterval),
   CRON_SECRET: z.string().optional(),
   REDIS_KEY_PREFIX: z.string().default("parley:"),
+  ALLOWED_ORIGINS: originList,
+  MAX_REQUEST_BYTES: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxRequestBytes),
+  WS_MAX_SUBSCRIPTIONS: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxSubscriptionsPerSocket),
+  WS_MAX_SOCKETS_PER_USER: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxSocketsPerUser),
+  WS_MAX_BUFFERED_BYTES: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxBufferedBytes),
 });
 
 export interface Config {
@@ -78,6 +101,10 @@ export interface Config {
   cronSecret: string | undefined;
   /** REDIS_KEY_PREFIX: prefix of Parley's Redis keys (presence, job locks), so deployments can share a Redis */
   redisKeyPrefix: string;
+  /** ALLOWED_ORIGINS: browser origins that may use a session, besides the server's own (infra/origin-policy.ts) */
+  allowedOrigins: string[];
+  /** request body, socket message, subscriptions, sockets and unsent bytes per socket (graphql/transport-limits.ts) */
+  transportLimits: TransportLimits;
 }
 
 /** Parses the environment once. Embedded mode keeps a generated JWT secret in the data directory. */
@@ -122,6 +149,13 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     },
     cronSecret: e.CRON_SECRET || undefined,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    transportLimits: {
+      maxRequestBytes: e.MAX_REQUEST_BYTES,
+      maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS,
+      maxSocketsPerUser: e.WS_MAX_SOCKETS_PER_USER,
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import { type App, createApp } from "../src/app.ts";
 import type { Config } from "../src/config.ts";
 import { PRESENCE_DEFAULTS } from "../src/domains/presence/presence.settings.ts";
 import { DEFAULT_GRAPHQL_LIMITS } from "../src/graphql/armor.ts";
+import { DEFAULT_TRANSPORT_LIMITS } from "../src/graphql/transport-limits.ts";
 import type { RateLimitConfig } from "../src/infra/rate-limit.ts";
 
 export const mode = process.env.PARLEY_TEST_MODE === "shared" ? "shared" : "embedded";
@@ -89,6 +90,8 @@ export async function startServer(
     presence: PRESENCE_DEFAULTS,
     cronSecret: undefined,
     redisKeyPrefix: "parley:",
+    allowedOrigins: [],
+    transportLimits: DEFAULT_TRANSPORT_LIMITS,
     ...options.config,
   };
   const app = await createApp(config);

@@ -2,10 +2,25 @@ import type { Server } from "node:http";
 import { type DocumentNode, type ExecutionArgs, GraphQLError } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import type { PresenceService, PresenceSocket } from "../domains/presence/presence.service.ts";
 import { accessTokenFrom, type TokenService } from "../infra/auth.ts";
+import { nodeHeaders, type OriginPolicy } from "../infra/origin-policy.ts";
+import { ParleyError } from "./errors.ts";
+import type { TransportLimits } from "./transport-limits.ts";
+import { boundedMessage } from "./transport-plugins.ts";
 import type { ParleyYoga } from "./yoga.ts";
+
+/** Parley's own close codes (graphql-ws's are in its CloseCode). */
+export const ParleyCloseCode = {
+  /** the user has WS_MAX_SOCKETS_PER_USER sockets open on this instance (Policy Violation: graphql-ws does not retry) */
+  TooManySockets: 1008,
+  /** the socket queued more than WS_MAX_BUFFERED_BYTES unsent (Try Again Later: reconnect and catch up by cursor) */
+  SlowConsumer: 1013,
+} as const;
+
+/** Message types only a server sends: from a client they are a protocol error (4400), not an internal one. */
+const SERVER_ONLY_TYPES = new Set(["connection_ack", "next", "error"]);
 
 /** Per-socket state kept by graphql-ws beside the socket and upgrade request. */
 type SocketState = {
@@ -13,18 +28,38 @@ type SocketState = {
   expiryTimer: NodeJS.Timeout;
   /** this socket as presence counts it, once authenticated */
   presence: PresenceSocket | undefined;
+  /** set once the socket counts towards its user's WS_MAX_SOCKETS_PER_USER */
+  userId: string | undefined;
 };
 
 type Enveloped = ReturnType<ParleyYoga["getEnveloped"]>;
 
-/** graphql-ws on /graphql. Auth at connect and again per operation; token expiry closes with 4403. */
+export interface WsOptions {
+  originPolicy: OriginPolicy;
+  limits: TransportLimits;
+}
+
+/**
+ * graphql-ws on /graphql. Auth at connect and again per operation; token expiry closes with 4403. A cookie
+ * from an untrusted origin is refused at the upgrade (403), before any frame.
+ */
 export function attachGraphqlWs(
   server: Server,
   yoga: ParleyYoga,
   tokens: TokenService,
   presence: Pick<PresenceService, "openSocket">,
+  { originPolicy, limits }: WsOptions,
 ) {
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 64 * 1024 });
+  const wss = new WebSocketServer({
+    server,
+    path: yoga.graphqlEndpoint,
+    maxPayload: limits.maxRequestBytes,
+    verifyClient: ({ req }, done) =>
+      originPolicy.refusesUpgrade(nodeHeaders(req.headers)) ? done(false, 403, "Origin not allowed") : done(true),
+  });
+  // Registered before graphql-ws's own listener, so this close code is the one sent.
+  wss.on("connection", (socket) => socket.on("message", (data) => refuseServerOnlyTypes(socket, String(data))));
+  const sockets = new SocketsPerUser(limits.maxSocketsPerUser);
   const disposable = useServer<Record<string, unknown> | undefined, SocketState>(
     {
       onConnect: async (ctx) => {
@@ -38,6 +73,11 @@ export function attachGraphqlWs(
           });
         const check = await tokens.verifyAccess(token);
         if (!check.ok) return false;
+        if (!sockets.open(check.claims.userId)) {
+          ctx.extra.socket.close(ParleyCloseCode.TooManySockets, `Too many sockets (limit ${limits.maxSocketsPerUser})`);
+          return false;
+        }
+        ctx.extra.userId = check.claims.userId;
         ctx.extra.token = token;
         const ms = check.claims.exp * 1000 - Date.now();
         ctx.extra.expiryTimer = setTimeout(() => ctx.extra.socket.close(CloseCode.Forbidden, "Token expired"), ms);
@@ -49,8 +89,14 @@ export function attachGraphqlWs(
       onClose: (ctx) => {
         clearTimeout(ctx.extra.expiryTimer);
         void ctx.extra.presence?.close();
+        if (ctx.extra.userId) sockets.close(ctx.extra.userId);
       },
       onSubscribe: async (ctx, _id, payload) => {
+        // graphql-ws has already reserved this operation's id, so it counts itself
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
+          const message = `Too many operations on this socket (limit ${limits.maxSubscriptionsPerSocket}).`;
+          return [new ParleyError("RATE_LIMITED", message, { limit: "maxSubscriptionsPerSocket" })];
+        }
         const enveloped = yoga.getEnveloped({ transport: "ws", token: ctx.extra.token });
         let document: DocumentNode;
         try {
@@ -61,7 +107,7 @@ export function attachGraphqlWs(
           throw error;
         }
         const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map(boundedMessage);
         const args: ExecutionArgs & { rootValue: Enveloped } = {
           schema: enveloped.schema,
           document,
@@ -71,6 +117,12 @@ export function attachGraphqlWs(
           rootValue: enveloped,
         };
         return args;
+      },
+      // Checked before each event: a client that stopped reading is closed before its queue grows further.
+      onNext: ({ extra: { socket } }) => {
+        if (socket.bufferedAmount > limits.maxBufferedBytes) {
+          socket.close(ParleyCloseCode.SlowConsumer, "Too slow: reconnect and catch up");
+        }
       },
       execute: (args) => (args.rootValue as Enveloped).execute(args),
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
@@ -87,3 +139,35 @@ export function attachGraphqlWs(
 }
 
 const stringParam = (value: unknown) => (typeof value === "string" ? value : undefined);
+
+function refuseServerOnlyTypes(socket: WebSocket, data: string) {
+  let type: unknown;
+  try {
+    type = (JSON.parse(data) as { type?: unknown })?.type;
+  } catch {
+    return; // graphql-ws answers invalid JSON with 4400 itself
+  }
+  if (typeof type === "string" && SERVER_ONLY_TYPES.has(type)) {
+    socket.close(CloseCode.BadRequest, `Unexpected message of type ${type}`);
+  }
+}
+
+/** Open sockets per user on this instance. */
+class SocketsPerUser {
+  readonly #open = new Map<string, number>();
+  constructor(readonly max: number) {}
+
+  /** Counts a socket for `userId`, unless the user already has `max`. */
+  open(userId: string): boolean {
+    const count = this.#open.get(userId) ?? 0;
+    if (count >= this.max) return false;
+    this.#open.set(userId, count + 1);
+    return true;
+  }
+
+  close(userId: string) {
+    const count = (this.#open.get(userId) ?? 1) - 1;
+    if (count > 0) this.#open.set(userId, count);
+    else this.#open.delete(userId);
+  }
+}

@@ -1,14 +1,19 @@
-import { createYoga, type YogaServerInstance } from "graphql-yoga";
+import { createYoga, maskError, type YogaServerInstance } from "graphql-yoga";
 import { accessTokenFrom, readCookie, type TokenService } from "../infra/auth.ts";
 import type { Logger } from "../infra/logger.ts";
+import type { OriginPolicy } from "../infra/origin-policy.ts";
 import { armorPlugins, type GraphqlLimits } from "./armor.ts";
 import { baseContext, type Context, type Viewer } from "./context.ts";
 import { schema } from "./schema.ts";
+import type { TransportLimits } from "./transport-limits.ts";
+import { bodyLimit, boundedMessage, originGuard, requestParseErrors, sessionExpiry } from "./transport-plugins.ts";
 
 export type Deps = Pick<Context, "prisma" | "bus" | "services" | "cookieSecure"> & {
   tokens: TokenService;
   logger: Logger;
   graphqlLimits: GraphqlLimits;
+  originPolicy: OriginPolicy;
+  transportLimits: TransportLimits;
 };
 
 /** What graphql-ws hands to the context factory instead of an HTTP request. */
@@ -24,6 +29,13 @@ export function createParleyYoga(deps: Deps): ParleyYoga {
   return createYoga<Partial<WsInitialContext>, Context>({
     schema,
     graphqlEndpoint: "/graphql",
+    // Never reflects an untrusted origin: only the policy's trusted ones get CORS headers (with credentials).
+    cors: (request) => {
+      const origin = deps.originPolicy.corsOrigin(request.headers);
+      return origin ? { origin: [origin], credentials: true } : false;
+    },
+    maxRequestBodySize: deps.transportLimits.maxRequestBytes,
+    maskedErrors: { maskError: (error, message, isDev) => boundedMessage(maskError(error, message, isDev)) },
     graphiql: { title: "Parley GraphQL explorer", subscriptionsProtocol: "WS" },
     // GraphiQL bundled in (no CDN), loaded on first use: it is several megabytes.
     renderGraphiQL: async (options) => (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
@@ -53,6 +65,10 @@ export function createParleyYoga(deps: Deps): ParleyYoga {
       };
     },
     plugins: [
+      originGuard(deps.originPolicy),
+      bodyLimit(deps.transportLimits.maxRequestBytes),
+      requestParseErrors,
+      sessionExpiry,
       // Depth, cost, aliases, tokens, directives: parse and validate hooks, so graphql-ws gets them too.
       ...armorPlugins(deps.graphqlLimits),
       {

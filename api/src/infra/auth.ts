@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { parse, serialize } from "cookie";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { LRUCache } from "lru-cache";
 
@@ -70,13 +71,13 @@ export function accessTokenFrom(headers: {
   return bearer ?? readCookie(headers.cookie, "access_token");
 }
 
+/** The cookies of a `Cookie` header; a value that is not valid percent-encoding is kept as sent. */
+export function parseCookies(header: string | null | undefined): Record<string, string | undefined> {
+  return header ? parse(header) : {};
+}
+
 export function readCookie(header: string | null | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return undefined;
+  return parseCookies(header)[name];
 }
 
 export interface CookieOptions {
@@ -86,9 +87,11 @@ export interface CookieOptions {
 }
 
 export function serializeCookie(name: string, value: string, options: CookieOptions): string {
-  const parts = [`${name}=${encodeURIComponent(value)}`, "Path=/", "SameSite=Lax"];
-  if (options.maxAge !== undefined) parts.push(`Max-Age=${options.maxAge}`);
-  if (options.httpOnly ?? true) parts.push("HttpOnly");
-  if (options.secure) parts.push("Secure");
-  return parts.join("; ");
+  return serialize(name, value, {
+    path: "/",
+    sameSite: "lax",
+    maxAge: options.maxAge,
+    httpOnly: options.httpOnly ?? true,
+    secure: options.secure,
+  });
 }
