@@ -89,7 +89,9 @@ export function boundedMessage<E extends Error>(error: E): E | GraphQLError {
   if (!(error instanceof GraphQLError) || error.message.length <= MAX_MESSAGE) return error;
   const shortened = error.message
     .replace(/"(?:[^"\\]|\\.)*"/g, (quoted) =>
-      quoted.length > MAX_QUOTED + 2 ? `${quoted.slice(0, MAX_QUOTED + 1)}…" (${quoted.length - 2} characters)` : quoted,
+      quoted.length > MAX_QUOTED + 2
+        ? `${quoted.slice(0, MAX_QUOTED + 1)}…" (${quoted.length - 2} characters)`
+        : quoted,
     )
     .slice(0, MAX_MESSAGE);
   return new GraphQLError(shortened, {

@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import { type DocumentNode, type ExecutionArgs, GraphQLError } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
-import { type WebSocket, WebSocketServer } from "ws";
+import { WebSocketServer } from "ws";
 import type { PresenceService, PresenceSocket } from "../domains/presence/presence.service.ts";
 import { accessTokenFrom, type TokenService } from "../infra/auth.ts";
 import { nodeHeaders, type OriginPolicy } from "../infra/origin-policy.ts";
@@ -57,11 +57,10 @@ export function attachGraphqlWs(
     verifyClient: ({ req }, done) =>
       originPolicy.refusesUpgrade(nodeHeaders(req.headers)) ? done(false, 403, "Origin not allowed") : done(true),
   });
-  // Registered before graphql-ws's own listener, so this close code is the one sent.
-  wss.on("connection", (socket) => socket.on("message", (data) => refuseServerOnlyTypes(socket, String(data))));
   const sockets = new SocketsPerUser(limits.maxSocketsPerUser);
   const disposable = useServer<Record<string, unknown> | undefined, SocketState>(
     {
+      jsonMessageReviver: refuseServerOnlyTypes,
       onConnect: async (ctx) => {
         // connectionParams: { authorization: "Bearer …" } or { accessToken: "…" }; else the upgrade cookie
         const params = ctx.connectionParams;
@@ -74,7 +73,10 @@ export function attachGraphqlWs(
         const check = await tokens.verifyAccess(token);
         if (!check.ok) return false;
         if (!sockets.open(check.claims.userId)) {
-          ctx.extra.socket.close(ParleyCloseCode.TooManySockets, `Too many sockets (limit ${limits.maxSocketsPerUser})`);
+          ctx.extra.socket.close(
+            ParleyCloseCode.TooManySockets,
+            `Too many sockets (limit ${limits.maxSocketsPerUser})`,
+          );
           return false;
         }
         ctx.extra.userId = check.claims.userId;
@@ -140,16 +142,14 @@ export function attachGraphqlWs(
 
 const stringParam = (value: unknown) => (typeof value === "string" ? value : undefined);
 
-function refuseServerOnlyTypes(socket: WebSocket, data: string) {
-  let type: unknown;
-  try {
-    type = (JSON.parse(data) as { type?: unknown })?.type;
-  } catch {
-    return; // graphql-ws answers invalid JSON with 4400 itself
-  }
-  if (typeof type === "string" && SERVER_ONLY_TYPES.has(type)) {
-    socket.close(CloseCode.BadRequest, `Unexpected message of type ${type}`);
-  }
+/**
+ * JSON.parse reviver of incoming messages: at the root (key ""), a server-only type throws, which graphql-ws
+ * answers like any invalid message (4400) instead of failing later in its handler (4500).
+ */
+function refuseServerOnlyTypes(key: string, value: unknown) {
+  const type = key === "" && typeof value === "object" && value ? (value as { type?: unknown }).type : undefined;
+  if (typeof type === "string" && SERVER_ONLY_TYPES.has(type)) throw new Error(`A client may not send ${type}`);
+  return value;
 }
 
 /** Open sockets per user on this instance. */
