@@ -51,7 +51,11 @@ export function bodyLimit(maxBytes: number): Plugin {
       if (Number(request.headers.get("content-length")) <= maxBytes) return;
       const message = `The request body is larger than ${maxBytes} bytes.`;
       endResponse(
-        fetchAPI.Response.json({ errors: [{ message, extensions: { code: "BAD_USER_INPUT" } }] }, { status: 413 }),
+        // `connection: close`: the rest of the body is never read, not even to be discarded
+        fetchAPI.Response.json(
+          { errors: [{ message, extensions: { code: "BAD_USER_INPUT" } }] },
+          { status: 413, headers: { connection: "close" } },
+        ),
       );
     },
   };
