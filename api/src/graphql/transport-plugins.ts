@@ -3,6 +3,7 @@ import { createGraphQLError, isAsyncIterable, type Plugin, Repeater } from "grap
 import type { OriginPolicy } from "../infra/origin-policy.ts";
 import type { Context } from "./context.ts";
 import { unauthenticated } from "./errors.ts";
+import type { WsInitialContext } from "./yoga.ts";
 
 /** CSRF and cross-origin reads: a request the origin policy refuses ends with 403 before it is parsed. */
 export function originGuard(policy: OriginPolicy): Plugin {
@@ -61,13 +62,17 @@ export function bodyLimit(maxBytes: number): Plugin {
   };
 }
 
-/** Every transport ends a subscription at its token's expiry (graphql-ws also closes the socket with 4403). */
-export const sessionExpiry: Plugin<Context> = {
+/**
+ * HTTP (SSE) subscriptions end at their token's expiry. graphql-ws closes the whole socket with 4403 instead: its
+ * client then resubscribes with a fresh token, which it would not do for an operation ended by an error.
+ */
+export const sessionExpiry: Plugin<Context & Partial<WsInitialContext>> = {
   onSubscribe() {
     return {
       onSubscribeResult({ args, result, setResult }) {
         const exp = args.contextValue.viewer?.tokenExp;
-        if (exp !== undefined && isAsyncIterable(result)) setResult(until(result, exp * 1000));
+        if (args.contextValue.transport === "ws" || exp === undefined || !isAsyncIterable(result)) return;
+        setResult(until(result, exp * 1000));
       },
     };
   },
