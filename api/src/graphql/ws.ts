@@ -12,7 +12,7 @@ import { boundedMessage } from "./transport-plugins.ts";
 import type { ParleyYoga } from "./yoga.ts";
 
 /** Parley's own close codes (graphql-ws's are in its CloseCode). */
-export const ParleyCloseCode = {
+const ParleyCloseCode = {
   /** the user has WS_MAX_SOCKETS_PER_USER sockets open on this instance (Policy Violation: graphql-ws does not retry) */
   TooManySockets: 1008,
   /** the socket queued more than WS_MAX_BUFFERED_BYTES unsent (Try Again Later: reconnect and catch up by cursor) */
