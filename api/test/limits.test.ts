@@ -9,6 +9,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { DEFAULT_GRAPHQL_LIMITS } from "../src/graphql/armor.ts";
+import { DEFAULT_TRANSPORT_LIMITS } from "../src/graphql/transport-limits.ts";
 import { createParleyYoga, type Deps } from "../src/graphql/yoga.ts";
 import {
   createRateLimits,
@@ -341,7 +342,10 @@ describe("GraphQL document limits (defaults)", () => {
 
   it("every document of the web app and the bridge passes the limits", () => {
     // The same envelop pipeline as the server's, without a server: only parse and validate run.
-    const yoga = createParleyYoga({ graphqlLimits: DEFAULT_GRAPHQL_LIMITS } as Deps);
+    const yoga = createParleyYoga({
+      graphqlLimits: DEFAULT_GRAPHQL_LIMITS,
+      transportLimits: DEFAULT_TRANSPORT_LIMITS,
+    } as Deps);
     const { parse, validate, schema } = yoga.getEnveloped({});
     const root = fileURLToPath(new URL("../..", import.meta.url));
     const documents = [
