@@ -115,6 +115,7 @@ describe("HTTP", () => {
     const listed = await post(json(ME), { "content-type": "application/json", origin: LISTED, cookie: cookie(alice) });
     expect(listed.headers.get("access-control-allow-origin")).toBe(LISTED);
     expect(listed.headers.get("access-control-allow-credentials")).toBe("true");
+    expect(listed.headers.get("vary")).toContain("Origin");
     expect(((await listed.json()) as { data: { me: { email: string } } }).data.me.email).toContain(alice.username);
   });
 

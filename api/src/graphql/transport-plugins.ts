@@ -8,6 +8,10 @@ import type { WsInitialContext } from "./yoga.ts";
 /** CSRF and cross-origin reads: a request the origin policy refuses ends with 403 before it is parsed. */
 export function originGuard(policy: OriginPolicy): Plugin {
   return {
+    // CORS headers depend on the Origin: a shared cache must not serve one origin's answer to another
+    onResponse({ response }) {
+      response.headers.append("vary", "Origin");
+    },
     onRequest({ request, endResponse, fetchAPI }) {
       if (!policy.refusesRequest(request.method, request.headers)) return;
       const message = "This origin may not use the session cookie: send an Authorization header instead.";
