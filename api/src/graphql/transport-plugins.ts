@@ -40,13 +40,11 @@ export const requestParseErrors: Plugin = {
 };
 
 function malformedRequest(error: unknown): GraphQLError {
-  if (!(error instanceof GraphQLError)) {
-    return createGraphQLError("The request's parameters are not valid JSON.", {
-      extensions: { code: "BAD_USER_INPUT", http: { status: 400 } },
-    });
-  }
-  // yoga's own refusals keep their message and HTTP status (`spec`: 200 for a client that accepts only JSON)
-  return createGraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT", http: error.extensions.http } });
+  const known = error instanceof GraphQLError;
+  const message = known ? error.message : "The request's parameters are not valid JSON.";
+  const status = known ? (error.extensions.http as { status?: number } | undefined)?.status : undefined;
+  // 400 whatever the client accepts (the GraphQL-over-HTTP spec: SHOULD for a body that is not JSON)
+  return createGraphQLError(message, { extensions: { code: "BAD_USER_INPUT", http: { status: status ?? 400 } } });
 }
 
 /** A body announced larger than the limit is refused before it is read (yoga also counts a chunked one). */
