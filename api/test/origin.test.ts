@@ -1,6 +1,8 @@
 // One origin policy for HTTP, SSE and the WebSocket upgrade: pages of other origins cannot use the session cookie.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { loadConfig } from "../src/config.ts";
+import { createOriginPolicy } from "../src/infra/origin-policy.ts";
 import { signUp, startServer, type TestServer, type TestUser } from "./harness.ts";
 
 const FOREIGN = "http://evil.example";
@@ -138,5 +140,52 @@ describe("HTTP", () => {
     });
     expect(((await response.json()) as { data: { me: { email: string } } }).data.me.email).toContain(alice.username);
     expect(response.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("the policy itself (what the legacy bridge reuses)", () => {
+  const policy = createOriginPolicy(["https://game.example"]);
+  const headers = (values: Record<string, string>) => new Headers(values);
+
+  it("trusts the request's own host (default ports too), listed origins, and requests without Origin", () => {
+    const cookie = { cookie: "access_token=x" };
+    expect(policy.refusesUpgrade(headers({ ...cookie, origin: "https://chat.example", host: "chat.example" }))).toBe(
+      false,
+    );
+    expect(
+      policy.refusesUpgrade(headers({ ...cookie, origin: "https://chat.example", host: "chat.example:443" })),
+    ).toBe(false);
+    expect(policy.refusesUpgrade(headers({ ...cookie, origin: "https://game.example", host: "chat.example" }))).toBe(
+      false,
+    );
+    expect(policy.refusesUpgrade(headers({ ...cookie, host: "chat.example" }))).toBe(false);
+  });
+
+  it("refuses another port, another scheme's default port, an opaque origin and cross-site Fetch Metadata", () => {
+    const cookie = { cookie: "access_token=x", host: "chat.example" };
+    for (const origin of [
+      "https://chat.example:8443",
+      "http://chat.example:443",
+      "null",
+      "https://game.example.evil",
+    ]) {
+      expect(policy.refusesUpgrade(headers({ ...cookie, origin }))).toBe(true);
+    }
+    expect(policy.refusesRequest("POST", headers({ ...cookie, "sec-fetch-site": "same-site" }))).toBe(true);
+    // a link followed from another site may render GraphiQL; a preflight is answered without CORS headers
+    expect(
+      policy.refusesRequest("GET", headers({ "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" })),
+    ).toBe(false);
+    expect(policy.refusesRequest("OPTIONS", headers({ origin: "https://evil.example", host: "chat.example" }))).toBe(
+      false,
+    );
+  });
+
+  it("ALLOWED_ORIGINS takes origins only: `*` or a URL with a path is a configuration error", async () => {
+    const env = { PARLEY_DATA_DIR: "memory://" };
+    const config = await loadConfig({ ...env, ALLOWED_ORIGINS: "https://Game.example, http://localhost:5173/" });
+    expect(config.allowedOrigins).toEqual(["https://game.example", "http://localhost:5173"]);
+    await expect(loadConfig({ ...env, ALLOWED_ORIGINS: "*" })).rejects.toThrow(/not an origin/);
+    await expect(loadConfig({ ...env, ALLOWED_ORIGINS: "https://game.example/app" })).rejects.toThrow(/not an origin/);
   });
 });
