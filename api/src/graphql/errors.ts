@@ -1,6 +1,15 @@
 import { GraphQLError } from "graphql";
+import { maskError as yogaMaskError } from "graphql-yoga";
+import { asUnavailable } from "../infra/unavailable.ts";
 
-export type ErrorCode = "UNAUTHENTICATED" | "FORBIDDEN" | "BAD_USER_INPUT" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED";
+export type ErrorCode =
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "BAD_USER_INPUT"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "RATE_LIMITED"
+  | "UNAVAILABLE";
 
 /** An expected failure: shown to the client with its code; anything else is masked and logged. */
 export class ParleyError extends GraphQLError {
@@ -18,3 +27,11 @@ export const badInput = (message: string, field?: string) =>
 /** Over a rate limit: `retryAfter` is whole seconds until the next attempt can succeed. */
 export const rateLimited = (message: string, retryAfter: number) =>
   new ParleyError("RATE_LIMITED", message, { retryAfter });
+
+/** Yoga's error masking, except that an outage (infra/unavailable.ts) is told as UNAVAILABLE, not masked. */
+export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  const cause = error instanceof GraphQLError ? error.originalError : error;
+  const outage = asUnavailable(cause);
+  if (outage) return new ParleyError("UNAVAILABLE", outage.message);
+  return yogaMaskError(error, message, isDev);
+}

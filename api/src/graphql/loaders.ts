@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@parley/db";
 import DataLoader from "dataloader";
+import { blocksBetween } from "../domains/users/blocks.ts";
 
 export interface BlockFlags {
   blockedByMe: boolean;
@@ -47,12 +48,7 @@ async function loadBlockFlags(prisma: PrismaClient, pairs: readonly Pair[]): Pro
   const peersOf = new Map<string, Set<string>>();
   for (const { viewerId, peerId } of pairs) peersOf.set(viewerId, (peersOf.get(viewerId) ?? new Set()).add(peerId));
   const rows = await prisma.block.findMany({
-    where: {
-      OR: [...peersOf].flatMap(([viewerId, peers]) => [
-        { blockerId: viewerId, blockedId: { in: [...peers] } },
-        { blockedId: viewerId, blockerId: { in: [...peers] } },
-      ]),
-    },
+    where: { OR: [...peersOf].map(([viewerId, peers]) => blocksBetween(viewerId, [...peers])) },
     select: { blockerId: true, blockedId: true },
   });
   const blocked = new Set(rows.map((row) => `${row.blockerId}>${row.blockedId}`));

@@ -1,9 +1,10 @@
-import { createYoga, maskError, type YogaServerInstance } from "graphql-yoga";
+import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import { accessTokenFrom, readCookie, type TokenService } from "../infra/auth.ts";
 import type { Logger } from "../infra/logger.ts";
 import type { OriginPolicy } from "../infra/origin-policy.ts";
 import { armorPlugins, type GraphqlLimits } from "./armor.ts";
 import { baseContext, type Context, type Viewer } from "./context.ts";
+import { maskError } from "./errors.ts";
 import { schema } from "./schema.ts";
 import type { TransportLimits } from "./transport-limits.ts";
 import { bodyLimit, boundedMessage, originGuard, requestParseErrors, sessionExpiry } from "./transport-plugins.ts";

@@ -8,13 +8,31 @@ import type { StreamReady, Topic } from "./topics.ts";
 
 /** Events a slow subscriber may fall behind by before its stream is ended (it then catches up by cursor). */
 const SUBSCRIBER_BUFFER = 1024;
+/** A Redis command without a reply by then fails (a hung or partitioned server), so nothing waits longer. */
+export const REDIS_COMMAND_TIMEOUT_MS = 2000;
+/** Publishes handed to Redis and not yet answered; past this, new ones are dropped (and counted). */
+const MAX_PENDING_PUBLISHES = 10_000;
+/** Publish failures are logged at most once per this interval, with their count: an outage must not flood logs. */
+const FAILURE_LOG_INTERVAL_MS = 5000;
+
+/** For a metrics module: publishes waiting for Redis, and totals of those that failed or were dropped. */
+export interface PublishStats {
+  pending: number;
+  failed: number;
+  dropped: number;
+}
 
 /**
  * Typed pub/sub over an in-memory engine (embedded mode) or Redis (shared mode). Delivery is
  * at-most-once: the database is the source of truth and clients catch up by cursor.
  */
 export interface EventBus {
+  /**
+   * Hands the event to pub/sub and resolves at once: a slow or unreachable Redis never holds the caller (the
+   * write it reports is already stored; clients catch up by cursor). Failures are logged and counted.
+   */
   publish<T>(topic: Topic<T>, event: T): Promise<void>;
+  publishStats(): PublishStats;
   /** Yields `STREAM_READY` once the underlying subscription is live, then the topic's events. */
   subscribe<T>(topic: Topic<T>): Repeater<T | StreamReady>;
   /** Live subscriptions in this process: what a leak would make grow. */
@@ -22,12 +40,26 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-/** A Redis connection that logs its errors instead of crashing the process on them. */
+/**
+ * A Redis connection that fails fast and logs its errors instead of crashing the process on them. Commands wait
+ * for the first connection (start-up), then never queue: while Redis is unreachable each command fails at once,
+ * one in flight when the connection drops fails at the first reconnect attempt, and a reply slower than
+ * REDIS_COMMAND_TIMEOUT_MS fails. Reconnecting goes on in the background; a subscriber resubscribes its channels
+ * by itself (ioredis `autoResubscribe`).
+ */
 export function connectRedis(redisUrl: string, logger: Logger, name: string): Redis {
   // Auto-pipelining sends the commands of one tick (rate limits, publishes of many messages) in one write;
   // a subscribed connection only (un)subscribes, so it gains nothing.
   const enableAutoPipelining = name !== "subscriber";
-  const client = new Redis(redisUrl, { connectionName: `parley-${name}`, enableAutoPipelining });
+  const client = new Redis(redisUrl, {
+    connectionName: `parley-${name}`,
+    enableAutoPipelining,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+  });
+  client.once("ready", () => {
+    client.options.enableOfflineQueue = false;
+  });
   client.on("error", (error) => logger.error({ err: error, connection: name }, "redis connection error"));
   return client;
 }
@@ -36,22 +68,42 @@ export function createEventBus(redisUrl: string | undefined, logger: Logger): Ev
   if (!redisUrl) {
     // One listener per live subscription is the design; leaks are caught by activeSubscriptions().
     const eventEmitter = new EventEmitter().setMaxListeners(0);
-    return busOver(new PubSub({ eventEmitter }), async () => {});
+    return busOver(new PubSub({ eventEmitter }), logger, async () => {});
   }
   // Separate connections: a subscribed Redis connection cannot run other commands.
   const publisher = connectRedis(redisUrl, logger, "publisher");
   const subscriber = connectRedis(redisUrl, logger, "subscriber");
   const engine = new RedisPubSub({ publisher, subscriber });
-  return busOver(engine, async () => {
+  return busOver(engine, logger, async () => {
     await engine.close();
   });
 }
 
-function busOver(engine: PubSubEngine, closeEngine: () => Promise<void>): EventBus {
+function busOver(engine: PubSubEngine, logger: Logger, closeEngine: () => Promise<void>): EventBus {
   let active = 0;
+  const stats: PublishStats = { pending: 0, failed: 0, dropped: 0 };
+  const logFailure = throttledLog(logger);
   return {
     activeSubscriptions: () => active,
-    publish: (topic, event) => engine.publish(topic, event),
+    publishStats: () => ({ ...stats }),
+    publish(topic, event) {
+      if (stats.pending >= MAX_PENDING_PUBLISHES) {
+        stats.dropped++;
+        logFailure(new Error(`${MAX_PENDING_PUBLISHES} publishes are waiting for Redis`), stats);
+        return Promise.resolve();
+      }
+      stats.pending++;
+      void engine
+        .publish(topic, event)
+        .catch((error: unknown) => {
+          stats.failed++;
+          logFailure(error, stats);
+        })
+        .finally(() => {
+          stats.pending--;
+        });
+      return Promise.resolve();
+    },
     subscribe<T>(topic: Topic<T>) {
       return new Repeater<T | StreamReady>(async (push, stop) => {
         const overflow = (error: unknown) => stop(error instanceof Error ? error : new Error(String(error)));
@@ -74,5 +126,16 @@ function busOver(engine: PubSubEngine, closeEngine: () => Promise<void>): EventB
       }, new FixedBuffer(SUBSCRIBER_BUFFER));
     },
     close: closeEngine,
+  };
+}
+
+/** Logs the first failure, then at most one line per interval with the totals so far. */
+function throttledLog(logger: Logger): (error: unknown, stats: PublishStats) => void {
+  let last = 0;
+  return (error, stats) => {
+    const now = Date.now();
+    if (now - last < FAILURE_LOG_INTERVAL_MS) return;
+    last = now;
+    logger.error({ err: error, failed: stats.failed, dropped: stats.dropped }, "publish failed; events are lost");
   };
 }

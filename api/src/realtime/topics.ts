@@ -33,6 +33,7 @@ export function withChannelPrefix(bus: EventBus, prefix: string): EventBus {
     publish: (topic, event) => bus.publish(channel(topic), event),
     subscribe: (topic) => bus.subscribe(channel(topic)),
     activeSubscriptions: () => bus.activeSubscriptions(),
+    publishStats: () => bus.publishStats(),
     close: () => bus.close(),
   };
 }

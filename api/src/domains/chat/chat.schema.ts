@@ -153,6 +153,12 @@ builder.mutationFields((t) => ({
       chatId: t.arg.id({ required: true }),
       content: t.arg.string({ required: true }),
       clientTimestamp: t.arg.string({ required: false }),
+      clientMessageId: t.arg.string({
+        required: false,
+        description:
+          "Idempotency key, unique per sender (1 to 64 characters): a repeat returns the message already " +
+          "stored under it and sends no second event, so a client can retry a send safely.",
+      }),
     },
     resolve: (_root, args, ctx) => ctx.services.chat.sendMessage(requireViewer(ctx).id, args),
   }),

@@ -1,29 +1,36 @@
 import { randomUUID } from "node:crypto";
 import type { Chat, PrismaClient, Sql } from "@parley/db";
 import DataLoader from "dataloader";
-import { badInput, forbidden, notFound } from "../../graphql/errors.ts";
+import { badInput, conflict, forbidden, notFound } from "../../graphql/errors.ts";
 import { processWide } from "../../graphql/loaders.ts";
 import type { PageWindow } from "../../graphql/pagination.ts";
+import { isUniqueViolation } from "../../infra/db-errors.ts";
 import type { Logger } from "../../infra/logger.ts";
 import type { RateLimits } from "../../infra/rate-limit.ts";
+import { isUuid, storableText, textProblem } from "../../infra/validation.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
 import type { ActivitySink } from "../presence/presence.service.ts";
 import { eitherBlocked } from "../users/blocks.ts";
 import type { UsersService } from "../users/users.service.ts";
 import { publicUserSelect } from "../users/users.service.ts";
 import { type ChatEvent, type MessagePayload, publishChatEvent, toMessagePayload } from "./chat.events.ts";
-import { chatPair, isParticipant, peerOf } from "./chat.pair.ts";
+import { chatPair, isParticipant, participantWhere, peerOf } from "./chat.pair.ts";
 import { loadMessagePages, type PageRequest } from "./message-pages.ts";
-import { MessageWriter } from "./message-writer.ts";
+import { type BatchObserver, MessageWriter, type WriterLimits } from "./message-writer.ts";
 
 export const MAX_MESSAGE_LENGTH = 255;
 const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const MAX_CLIENT_MESSAGE_ID_LENGTH = 64;
+const CONTENT_TEXT = storableText({ max: MAX_MESSAGE_LENGTH });
+const CLIENT_TIMESTAMP_TEXT = storableText({ min: 0, max: MAX_CLIENT_TIMESTAMP_LENGTH });
+const CLIENT_MESSAGE_ID_TEXT = storableText({ max: MAX_CLIENT_MESSAGE_ID_LENGTH, noControls: true });
 
 export interface SendMessageInput {
   chatId: string;
   content: string;
   clientTimestamp?: string | null;
+  /** idempotency key, unique per sender: a repeat returns the stored message and publishes nothing */
+  clientMessageId?: string | null;
 }
 
 export interface MessageQuery {
@@ -53,8 +60,9 @@ export class ChatService {
     private readonly limits: RateLimits,
     /** sending and liking keep a user online (protocol §7) */
     private readonly presence: ActivitySink,
+    writer: { limits?: Partial<WriterLimits>; observe?: BatchObserver } = {},
   ) {
-    this.writer = new MessageWriter(sql);
+    this.writer = new MessageWriter(sql, writer.limits, writer.observe);
     this.pages = new DataLoader((requests) => loadMessagePages(prisma, requests), processWide());
     this.counts = new DataLoader(async (chatIds) => {
       const groups = await prisma.message.groupBy({
@@ -86,7 +94,7 @@ export class ChatService {
 
   /** Only participants may read or write a chat. `query` as in chatWith. */
   async requireChat(viewerId: string, chatId: string, query: object = {}): Promise<Chat> {
-    const chat = UUID.test(chatId) ? await this.prisma.chat.findUnique({ ...query, where: { id: chatId } }) : null;
+    const chat = isUuid(chatId) ? await this.prisma.chat.findUnique({ ...query, where: { id: chatId } }) : null;
     if (!chat) throw notFound("Chat not found.");
     if (!isParticipant(chat, viewerId)) throw forbidden("You are not a participant of this chat.");
     return chat;
@@ -94,7 +102,7 @@ export class ChatService {
 
   /** The viewer's chats, most recent activity first. */
   async listChats(viewerId: string, window: PageWindow, query: object = {}) {
-    const where = { OR: [{ userAId: viewerId }, { userBId: viewerId }] };
+    const where = participantWhere(viewerId);
     const [nodes, totalCount] = await Promise.all([
       this.prisma.chat.findMany({ ...query, where, orderBy: [{ activityAt: "desc" }, { id: "desc" }], ...window }),
       this.prisma.chat.count({ where }),
@@ -129,18 +137,35 @@ export class ChatService {
     return this.counts.load(chatId);
   }
 
-  /** Rate-limited per user before anything else: a refused message costs no query and is never stored. */
+  /** Sends waiting to be stored and statements running: for metrics. */
+  writerLoad(): { queueDepth: number; statementsInFlight: number } {
+    return { queueDepth: this.writer.queueDepth, statementsInFlight: this.writer.statementsInFlight };
+  }
+
+  /**
+   * Rate-limited per user before anything else: a refused message costs no query and is never stored. Returns
+   * once the message is stored; the event is published without waiting for pub/sub. A repeated
+   * `clientMessageId` returns the message stored under it, and publishes nothing.
+   */
   async sendMessage(viewerId: string, input: SendMessageInput): Promise<MessagePayload> {
     this.presence.activity(viewerId); // even when the message is then refused, as in legacy
     await this.limits.consume("sendMessage", viewerId);
-    const { content } = input;
-    const clientTimestamp = input.clientTimestamp ?? null;
-    checkMessageInput(content, clientTimestamp);
-    if (!UUID.test(input.chatId)) throw notFound("Chat not found.");
+    const { content, clientTimestamp, clientMessageId } = checkMessageInput(input);
+    if (!isUuid(input.chatId)) throw notFound("Chat not found.");
     const id = randomUUID();
     const chatId = input.chatId.toLowerCase();
-    const written = await this.writer.write({ id, chatId, senderId: viewerId, content, clientTimestamp });
-    if (!written) throw await this.whyCannotSend(viewerId, chatId);
+    const written = await this.writer
+      .write({ id, chatId, senderId: viewerId, content, clientTimestamp, clientMessageId })
+      .catch((error: unknown) => {
+        // a concurrent repeat of the same clientMessageId committed first: answered below as a repeat
+        if (clientMessageId && isUniqueViolation(error)) return null;
+        throw error;
+      });
+    if (!written) {
+      const stored = clientMessageId ? await this.storedRepeat(viewerId, chatId, clientMessageId) : null;
+      if (stored) return stored;
+      throw await this.whyCannotSend(viewerId, chatId);
+    }
     const message: MessagePayload = {
       id,
       chatId,
@@ -161,6 +186,17 @@ export class ChatService {
       message,
     });
     return message;
+  }
+
+  /** The message the viewer already stored under `clientMessageId`, if any; it must be in the same chat. */
+  private async storedRepeat(viewerId: string, chatId: string, clientMessageId: string) {
+    const stored = await this.prisma.message.findUnique({
+      where: { senderId_clientMessageId: { senderId: viewerId, clientMessageId } },
+      include: withSender,
+    });
+    if (!stored) return null;
+    if (stored.chatId !== chatId) throw conflict("This clientMessageId was already used in another chat.");
+    return toMessagePayload(stored);
   }
 
   /** Likes are a single flag per message, set by the receiver only. */
@@ -219,13 +255,13 @@ export class ChatService {
       where: {
         isRead: false,
         senderId: { not: viewerId },
-        chat: { OR: [{ userAId: viewerId }, { userBId: viewerId }] },
+        chat: participantWhere(viewerId),
       },
     });
   }
 
   private async requireMessage(viewerId: string, messageId: string) {
-    const message = UUID.test(messageId)
+    const message = isUuid(messageId)
       ? await this.prisma.message.findUnique({ where: { id: messageId }, include: { chat: true, ...withSender } })
       : null;
     if (!message) throw notFound("Message not found.");
@@ -255,28 +291,17 @@ export class ChatService {
   }
 }
 
-/**
- * PostgreSQL text can hold neither NUL nor an unpaired surrogate; the batched insert would fail on one, and with
- * it every other sender's message in the same batch.
- */
-function storable(text: string): boolean {
-  return !text.includes("\u0000") && !/\p{Cs}/u.test(text);
-}
-
-/** Content is 1 to 255 characters (code points), and both strings must be storable as PostgreSQL text. */
-function checkMessageInput(content: string, clientTimestamp: string | null): void {
-  const length = [...content].length;
-  if (length < 1 || length > MAX_MESSAGE_LENGTH) {
-    throw badInput(`A message must be 1 to ${MAX_MESSAGE_LENGTH} characters.`, "content");
-  }
-  if (!storable(content)) throw badInput("A message can't contain NUL or unpaired surrogate characters.", "content");
-  if (clientTimestamp === null) return;
-  if (clientTimestamp.length > MAX_CLIENT_TIMESTAMP_LENGTH) {
-    throw badInput(`clientTimestamp must be at most ${MAX_CLIENT_TIMESTAMP_LENGTH} characters.`, "clientTimestamp");
-  }
-  if (!storable(clientTimestamp)) {
-    throw badInput("clientTimestamp can't contain NUL or unpaired surrogate characters.", "clientTimestamp");
-  }
+/** Content is 1 to 255 characters (code points); every string must be storable as PostgreSQL text. */
+function checkMessageInput(input: SendMessageInput) {
+  const clientTimestamp = input.clientTimestamp ?? null;
+  const clientMessageId = input.clientMessageId ?? null;
+  const problem = textProblem(CONTENT_TEXT, input.content);
+  if (problem) throw badInput(`A message ${problem}.`, "content");
+  const timestampProblem = clientTimestamp === null ? undefined : textProblem(CLIENT_TIMESTAMP_TEXT, clientTimestamp);
+  if (timestampProblem) throw badInput(`clientTimestamp ${timestampProblem}.`, "clientTimestamp");
+  const keyProblem = clientMessageId === null ? undefined : textProblem(CLIENT_MESSAGE_ID_TEXT, clientMessageId);
+  if (keyProblem) throw badInput(`clientMessageId ${keyProblem}.`, "clientMessageId");
+  return { content: input.content, clientTimestamp, clientMessageId };
 }
 
 function parseCursor(cursor: string, field: string): number {

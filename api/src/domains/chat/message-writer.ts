@@ -1,4 +1,7 @@
 import type { Sql } from "@parley/db";
+import { UnavailableError } from "../../infra/unavailable.ts";
+import { eitherBlockedSql } from "../users/blocks.ts";
+import { participantSql } from "./chat.pair.ts";
 
 export interface NewMessage {
   id: string;
@@ -6,6 +9,8 @@ export interface NewMessage {
   senderId: string;
   content: string;
   clientTimestamp: string | null;
+  /** the sender's idempotency key: a message with the same (sender, key) is never stored twice */
+  clientMessageId: string | null;
 }
 
 export interface WrittenMessage {
@@ -17,43 +22,95 @@ export interface WrittenMessage {
   sender: { id: string; username: string; nickname: string; avatar: string | null; elo: number };
 }
 
-const MAX_BATCH = 500;
-/** Batches written concurrently: enough to hide a round trip, few enough to keep batches large. */
-const MAX_IN_FLIGHT = 4;
+export interface WriterLimits {
+  /** messages per statement */
+  maxBatch: number;
+  /** statements at once (never more than the connection pool can run) */
+  maxInFlight: number;
+  /** sends waiting for a batch; one more is refused at once */
+  maxQueue: number;
+  /** how long a send may wait for a batch before it is refused */
+  queueTimeoutMs: number;
+}
+
+/**
+ * 4 batches in flight hide a round trip and keep batches large. 5,000 waiting sends are about 10 s of a full
+ * writer at its measured rate; past 5 s of waiting a client is better told to retry than left hanging.
+ */
+export const WRITER_DEFAULTS: WriterLimits = { maxBatch: 500, maxInFlight: 4, maxQueue: 5000, queueTimeoutMs: 5000 };
+
+/** For a metrics module: called after each statement, with its size, outcome and duration. */
+export type BatchObserver = (batch: { size: number; ok: boolean; ms: number }) => void;
+
 const RETRYABLE = new Set(["40P01", "40001"]); // deadlock, serialization failure
+const MAX_ATTEMPTS = 3;
 
 interface Pending {
   message: NewMessage;
   resolve: (row: WrittenMessage | null) => void;
   reject: (error: unknown) => void;
+  timer: NodeJS.Timeout | undefined;
 }
 
 /**
  * Group commit for sendMessage: sends that arrive while batches are being written join the next batch,
  * which is one SQL statement. It inserts only messages whose sender is a participant of a chat that no
  * block separates, and bumps each chat's `last_seq` under its row lock, so seq order is commit order
- * (what `after:` catch-up relies on). A rejected message resolves to null; the caller explains why.
+ * (what `after:` catch-up relies on). A refused message resolves to null; the caller explains why.
+ *
+ * Bounded: at most `maxInFlight` statements run at once, whatever fails; at most `maxQueue` sends wait, each
+ * at most `queueTimeoutMs`, and are then refused with UnavailableError. A data error (SQLSTATE class 22/23: one
+ * message's fault) splits the batch in halves, written one after the other in the same slot, until the bad
+ * message fails alone; any other failure (connection lost, database down) fails the whole batch at once.
  */
 export class MessageWriter {
   private readonly queue: Pending[] = [];
   private inFlight = 0;
-  private readonly maxInFlight: number;
+  private readonly limits: WriterLimits;
 
-  constructor(private readonly sql: Sql) {
+  constructor(
+    private readonly sql: Sql,
+    limits: Partial<WriterLimits> = {},
+    private readonly observe: BatchObserver = () => {},
+  ) {
+    const merged = { ...WRITER_DEFAULTS, ...limits };
     // On a single connection (PGlite) a second batch would only wait, and make batches smaller.
-    this.maxInFlight = Math.min(MAX_IN_FLIGHT, sql.parallelism);
+    this.limits = { ...merged, maxInFlight: Math.min(merged.maxInFlight, sql.parallelism) };
+  }
+
+  /** Sends waiting for a batch. */
+  get queueDepth(): number {
+    return this.queue.length;
+  }
+
+  /** Statements running now. */
+  get statementsInFlight(): number {
+    return this.inFlight;
   }
 
   write(message: NewMessage): Promise<WrittenMessage | null> {
+    if (this.queue.length >= this.limits.maxQueue) {
+      return Promise.reject(new UnavailableError("Too many messages are waiting to be stored; try again shortly."));
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ message, resolve, reject });
+      const entry: Pending = { message, resolve, reject, timer: undefined };
+      entry.timer = setTimeout(() => this.expire(entry), this.limits.queueTimeoutMs);
+      this.queue.push(entry);
       this.pump();
     });
   }
 
+  private expire(entry: Pending): void {
+    const index = this.queue.indexOf(entry);
+    if (index < 0) return; // already in a batch: its statement decides
+    this.queue.splice(index, 1);
+    entry.reject(new UnavailableError("The message could not be stored in time; try again shortly."));
+  }
+
   private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
+    while (this.inFlight < this.limits.maxInFlight && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.limits.maxBatch);
+      for (const entry of batch) clearTimeout(entry.timer);
       this.inFlight++;
       void this.flush(batch).finally(() => {
         this.inFlight--;
@@ -62,32 +119,52 @@ export class MessageWriter {
     }
   }
 
+  /** Writes `batch` in this slot: halves of a batch with a data error follow one another, never side by side. */
   private async flush(batch: Pending[]): Promise<void> {
     try {
       const rows = await this.insertWithRetry(batch.map((entry) => entry.message));
       const byId = new Map(rows.map((row) => [row.id, row]));
       for (const entry of batch) entry.resolve(byId.get(entry.message.id) ?? null);
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]?.reject(error);
+      if (isDataError(error) && batch.length > 1) {
+        const half = Math.ceil(batch.length / 2);
+        await this.flush(batch.slice(0, half));
+        await this.flush(batch.slice(half));
         return;
       }
-      // One bad message must not fail everyone else's: retry them one by one.
-      await Promise.all(batch.map((entry) => this.flush([entry])));
+      const failure = isOutage(error) ? outage(error) : error;
+      for (const entry of batch) entry.reject(failure);
     }
   }
 
-  private async insertWithRetry(messages: NewMessage[], attempt = 1): Promise<WrittenMessage[]> {
-    try {
-      return await this.sql.query<WrittenMessage>(INSERT_BATCH, [JSON.stringify(messages.map(toRow))]);
-    } catch (error) {
-      if (attempt < 3 && RETRYABLE.has((error as { code?: string }).code ?? "")) {
-        return this.insertWithRetry(messages, attempt + 1);
+  private async insertWithRetry(messages: NewMessage[]): Promise<WrittenMessage[]> {
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      try {
+        const rows = await this.sql.query<WrittenMessage>(INSERT_BATCH, [JSON.stringify(messages.map(toRow))]);
+        this.observe({ size: messages.length, ok: true, ms: performance.now() - started });
+        return rows;
+      } catch (error) {
+        this.observe({ size: messages.length, ok: false, ms: performance.now() - started });
+        if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(sqlState(error) ?? "")) throw error;
       }
-      throw error;
     }
   }
 }
+
+const sqlState = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+};
+
+/** Class 22 (data exception) or 23 (integrity constraint): caused by a row, so other rows can still be written. */
+const isDataError = (error: unknown) => /^2[23]/.test(sqlState(error) ?? "");
+
+/** No answer from PostgreSQL (a driver error without SQLSTATE), or class 08 connection, 53 resources, 57 shutdown. */
+const isOutage = (error: unknown) => /^(08|53|57)/.test(sqlState(error) ?? "08");
+
+const outage = (cause: unknown) =>
+  new UnavailableError("Messages cannot be stored right now; try again shortly.", { cause });
 
 const toRow = (m: NewMessage, ord: number) => ({
   ord,
@@ -96,20 +173,24 @@ const toRow = (m: NewMessage, ord: number) => ({
   sender_id: m.senderId,
   content: m.content,
   client_timestamp: m.clientTimestamp,
+  client_message_id: m.clientMessageId,
 });
 
 const INSERT_BATCH = `
 WITH input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS i(ord int, id uuid, chat_id uuid, sender_id uuid, content text, client_timestamp text)
-), allowed AS (
-  SELECT i.* FROM input i
-  JOIN chats c ON c.id = i.chat_id AND i.sender_id IN (c.user_a_id, c.user_b_id)
-  WHERE NOT EXISTS (
-    SELECT 1 FROM blocks b
-    WHERE (b.blocker_id = c.user_a_id AND b.blocked_id = c.user_b_id)
-       OR (b.blocker_id = c.user_b_id AND b.blocked_id = c.user_a_id)
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(ord int, id uuid, chat_id uuid, sender_id uuid, content text,
+    client_timestamp text, client_message_id text)
+), fresh AS (
+  -- a repeated client_message_id is not stored again: neither twice in this batch nor once more after a commit
+  SELECT DISTINCT ON (i.sender_id, coalesce(i.client_message_id, i.id::text)) i.* FROM input i
+  WHERE i.client_message_id IS NULL OR NOT EXISTS (
+    SELECT 1 FROM messages m WHERE m.sender_id = i.sender_id AND m.client_message_id = i.client_message_id
   )
+  ORDER BY i.sender_id, coalesce(i.client_message_id, i.id::text), i.ord
+), allowed AS (
+  SELECT i.* FROM fresh i
+  JOIN chats c ON c.id = i.chat_id AND ${participantSql("c", "i.sender_id")}
+  WHERE NOT ${eitherBlockedSql("c.user_a_id", "c.user_b_id")}
 ), locked AS (
   -- lock chat rows in id order, so concurrent batches cannot deadlock
   SELECT id FROM chats WHERE id IN (SELECT chat_id FROM allowed) ORDER BY id FOR UPDATE
@@ -119,9 +200,9 @@ WITH input AS (
   WHERE c.id = a.chat_id AND l.id = a.chat_id
   RETURNING c.id, c.last_seq, a.total, c.user_a_id, c.user_b_id
 ), inserted AS (
-  INSERT INTO messages (id, chat_id, seq, sender_id, content, client_timestamp, created_at)
+  INSERT INTO messages (id, chat_id, seq, sender_id, content, client_timestamp, client_message_id, created_at)
   SELECT a.id, a.chat_id, b.last_seq - b.total + row_number() OVER (PARTITION BY a.chat_id ORDER BY a.ord),
-         a.sender_id, a.content, a.client_timestamp, now()
+         a.sender_id, a.content, a.client_timestamp, a.client_message_id, now()
   FROM allowed a JOIN bumped b ON b.id = a.chat_id
   RETURNING id, chat_id, seq, sender_id, created_at
 )

@@ -1,11 +1,11 @@
 import type { PrismaClient } from "@parley/db";
 import { conflict, forbidden, notFound } from "../../graphql/errors.ts";
 import type { Logger } from "../../infra/logger.ts";
+import { isUuid } from "../../infra/validation.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
 import type { PublicUser } from "../users/users.service.ts";
 import { type GamePayload, gameInclude, publishGameEvent, toGamePayload } from "./games.events.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LIVE = ["PENDING", "ONGOING"] as const;
 
 /** Games (duels for now): who may see and end one, and telling both players. */
@@ -28,7 +28,7 @@ export class GamesService {
 
   /** A game its players may see. */
   async requireGame(viewerId: string, gameId: string): Promise<GamePayload> {
-    const row = UUID.test(gameId)
+    const row = isUuid(gameId)
       ? await this.prisma.game.findUnique({ where: { id: gameId }, include: gameInclude })
       : null;
     if (!row) throw notFound("Game not found.");

@@ -1,4 +1,5 @@
 import { type ErrorCode, ParleyError } from "../../graphql/errors.ts";
+import { storableText, textProblem } from "../../infra/validation.ts";
 import { type GameSettings, parseGameSettings } from "../games/game-settings.ts";
 import type { RejectionReason } from "./invitations.events.ts";
 
@@ -51,14 +52,15 @@ export function checkSettings(input: Record<string, unknown> | null | undefined)
   }
 }
 
+const CLIENT_ID_TEXT = storableText({ min: 0, max: MAX_CLIENT_ID_LENGTH });
+
 export function validClientId(clientId: string): boolean {
-  return clientId.length <= MAX_CLIENT_ID_LENGTH && !clientId.includes("\u0000") && !/\p{Cs}/u.test(clientId);
+  return CLIENT_ID_TEXT.safeParse(clientId).success;
 }
 
 export function checkClientId(clientId: string | null | undefined): string | null {
   if (clientId == null) return null;
-  if (!validClientId(clientId)) {
-    throw refuse.invalid(`clientId must be at most ${MAX_CLIENT_ID_LENGTH} storable characters.`, "clientId");
-  }
+  const problem = textProblem(CLIENT_ID_TEXT, clientId);
+  if (problem) throw refuse.invalid(`clientId ${problem}.`, "clientId");
   return clientId;
 }

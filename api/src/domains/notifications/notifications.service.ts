@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from "@parley/db";
 import { forbidden, notFound } from "../../graphql/errors.ts";
 import type { PageWindow } from "../../graphql/pagination.ts";
 import type { Logger } from "../../infra/logger.ts";
+import { isUuid } from "../../infra/validation.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
 import { pendingAt } from "../invitations/invitation-status.ts";
 import { DEFAULT_AVATAR, type PublicUser, publicUserSelect } from "../users/users.service.ts";
@@ -22,8 +23,6 @@ export interface NotificationPage {
   totalCount: number;
   hasNextPage: boolean;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Events published at once; a larger set goes out in chunks of this size. */
 const PUBLISH_CHUNK = 500;
@@ -86,7 +85,7 @@ export class NotificationsService {
 
   /** Only the receiver may read a notification; the change is pushed to their sockets. Idempotent. */
   async markRead(viewerId: string, id: string): Promise<NotificationPayload> {
-    if (!UUID.test(id)) throw notFound("Notification not found.");
+    if (!isUuid(id)) throw notFound("Notification not found.");
     const [updated] = await this.prisma.notification.updateManyAndReturn({
       where: { id, receiverId: viewerId, isRead: false },
       data: { isRead: true },

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient, Sql, Tournament, TournamentStatus } from "@parley/db";
 import { badInput, conflict, forbidden, notFound } from "../../graphql/errors.ts";
 import type { Logger } from "../../infra/logger.ts";
+import { isUuid, storableText, textProblem } from "../../infra/validation.ts";
 import { isEngaged, lockGameActivity } from "../games/engagement.ts";
 import { type GameSettings, parseGameSettings } from "../games/game-settings.ts";
 import {
@@ -19,7 +20,6 @@ export const MAX_ALIAS = 12;
 /** Rows inserted (and events published) per fan-out statement. */
 export const FAN_OUT_BATCH = 1000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 
 export interface CreateTournamentInput {
@@ -179,7 +179,7 @@ export class TournamentsService {
     status: "CANCELLED" | "ONGOING",
     query: TournamentQuery,
   ): Promise<Tournament> {
-    if (!UUID.test(tournamentId)) throw notFound("Tournament not found.");
+    if (!isUuid(tournamentId)) throw notFound("Tournament not found.");
     // Conditional update: the row lock waits for an announcement batch in flight, and only one caller wins.
     const [changed] = await this.prisma.tournament.updateManyAndReturn({
       where: { id: tournamentId, creatorId: viewerId, status: "OPEN" },
@@ -226,22 +226,19 @@ export function checkTournamentInput(input: CreateTournamentInput): {
   settings: GameSettings;
 } {
   const name = input.name.trim();
-  if (!isText(name, MAX_TOURNAMENT_NAME)) {
-    throw badInput(`A tournament name must be 1 to ${MAX_TOURNAMENT_NAME} characters.`, "name");
-  }
+  const nameProblem = textProblem(NAME_TEXT, name);
+  if (nameProblem) throw badInput(`A tournament name ${nameProblem}.`, "name");
   if (!TOURNAMENT_SIZES.includes(input.requiredParticipants)) {
     throw badInput(`requiredParticipants must be ${TOURNAMENT_SIZES.join(" or ")}.`, "requiredParticipants");
   }
   const alias = input.alias.trim();
-  if (!isText(alias, MAX_ALIAS)) throw badInput(`An alias must be 1 to ${MAX_ALIAS} characters.`, "alias");
+  const aliasProblem = textProblem(ALIAS_TEXT, alias);
+  if (aliasProblem) throw badInput(`An alias ${aliasProblem}.`, "alias");
   return { name, requiredParticipants: input.requiredParticipants, alias, settings: parseGameSettings(input.settings) };
 }
 
-/** 1..max code points, no control characters, no unpaired surrogate (PostgreSQL text could not store it). */
-function isText(value: string, max: number): boolean {
-  const length = [...value].length;
-  return length >= 1 && length <= max && !/[\p{Cc}\p{Cs}]/u.test(value);
-}
+const NAME_TEXT = storableText({ max: MAX_TOURNAMENT_NAME, noControls: true });
+const ALIAS_TEXT = storableText({ max: MAX_ALIAS, noControls: true });
 
 /** PostgreSQL orders uuids bytewise: the same order as their lower-case text. */
 function maxId(ids: string[]): string {

@@ -4,6 +4,7 @@ import type { PageWindow } from "../../graphql/pagination.ts";
 import { isUniqueViolation } from "../../infra/db-errors.ts";
 import { markPairChatRead, restorePairChatUnread } from "../chat/chat.blocking.ts";
 import type { NotificationsService } from "../notifications/notifications.service.ts";
+import { notBlocking } from "./blocks.ts";
 import { lookupKey, nicknameSchema } from "./users.validation.ts";
 
 export const DEFAULT_AVATAR = "/img/default_avatar.png";
@@ -42,7 +43,7 @@ export class UsersService {
     return this.userPage(
       {
         OR: [{ usernameKey: { startsWith: key } }, { nicknameKey: { startsWith: key } }],
-        blocks: { none: { blockedId: viewerId } },
+        ...notBlocking(viewerId),
       },
       window,
     );
