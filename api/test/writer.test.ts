@@ -249,11 +249,12 @@ describe("MessageWriter on the real database", () => {
     await database?.drop();
   });
 
-  it("one message PostgreSQL refuses (NUL) fails alone; the rest of its batch is stored in order", async () => {
-    const [a, b] = [randomUUID(), randomUUID()].sort();
+  /** Two users and their chat; every write of the test counted in `statements`. */
+  async function setUp(names: [string, string]) {
+    const [a, b] = [randomUUID(), randomUUID()].sort() as [string, string];
     for (const [id, name] of [
-      [a, "wa"],
-      [b, "wb"],
+      [a, names[0]],
+      [b, names[1]],
     ] as const) {
       await db.prisma.user.create({
         data: {
@@ -267,20 +268,22 @@ describe("MessageWriter on the real database", () => {
         },
       });
     }
-    const chat = await db.prisma.chat.create({ data: { userAId: a as string, userBId: b as string } });
-    let statements = 0;
+    const chat = await db.prisma.chat.create({ data: { userAId: a, userBId: b } });
+    const counter = { statements: 0 };
     const counting: Sql = {
       ...db.sql,
       query: (text, params) => {
-        statements++;
+        counter.statements++;
         return db.sql.query(text, params);
       },
     };
-    const writer = new MessageWriter(counting, { maxInFlight: 1 });
+    return { a, chat, counter, writer: new MessageWriter(counting, { maxInFlight: 1 }) };
+  }
+
+  it("one message PostgreSQL refuses (NUL) fails alone; the rest of its batch is stored in order", async () => {
+    const { a, chat, counter, writer } = await setUp(["wa", "wb"]);
     const contents = Array.from({ length: 16 }, (_, i) => (i === 9 ? "nul \u0000 here" : `m${i}`));
-    const sends = contents.map((content) =>
-      writer.write({ ...message(content), chatId: chat.id, senderId: a as string }),
-    );
+    const sends = contents.map((content) => writer.write({ ...message(content), chatId: chat.id, senderId: a }));
     const settled = await Promise.allSettled(sends);
     const rejected = settled.flatMap((s, i) => (s.status === "rejected" ? [{ i, reason: s.reason }] : []));
     expect(rejected.map((r) => r.i)).toEqual([9]);
@@ -290,6 +293,31 @@ describe("MessageWriter on the real database", () => {
     expect(stored.map((m) => m.content)).toEqual(contents.filter((_, i) => i !== 9));
     expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     // 1 alone, then the batch of 15 and its bisection down to the bad message: 2 per level, 4 levels
-    expect(statements).toBeLessThanOrEqual(1 + 1 + 2 * 4);
+    expect(counter.statements).toBeLessThanOrEqual(1 + 1 + 2 * 4);
+  });
+
+  it("a repeated clientMessageId in a batch is skipped, not an error: the batch stays one statement", async () => {
+    const { a, chat, counter, writer } = await setUp(["ka", "kb"]);
+    const keyed = (content: string, key: string) => ({
+      ...message(content),
+      chatId: chat.id,
+      senderId: a,
+      clientMessageId: key,
+    });
+    expect(await writer.write(keyed("first", "k1"))).not.toBeNull();
+    const batch = await Promise.all(
+      [keyed("x", "k0"), keyed("again", "k1"), keyed("new", "k2"), keyed("twice", "k3"), keyed("twice", "k3")].map(
+        (m) => writer.write(m),
+      ),
+    );
+    expect(batch.map((row) => row !== null)).toEqual([true, false, true, true, false]);
+    expect(counter.statements).toBe(2);
+    const stored = await db.prisma.message.findMany({ where: { chatId: chat.id }, orderBy: { seq: "asc" } });
+    expect(stored.map((m) => [m.seq, m.content])).toEqual([
+      [1, "first"],
+      [2, "x"],
+      [3, "new"],
+      [4, "twice"],
+    ]);
   });
 });

@@ -1,0 +1,96 @@
+// One definition per rule: the block rule and the participant rule have a TypeScript/Prisma form and a SQL form
+// (users/blocks.ts, chat/chat.pair.ts). Every form must give the same answers on the same data, pinned here
+// for every pair of users of a small graph with blocks in one, the other and both directions.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isParticipant, participantSql, participantWhere } from "../src/domains/chat/chat.pair.ts";
+import { eitherBlocked, eitherBlockedSql } from "../src/domains/users/blocks.ts";
+import { createLoaders } from "../src/graphql/loaders.ts";
+import { clientOf, openChat, startServer, type TestServer, type TestUser } from "./harness.ts";
+
+let server: TestServer;
+const client = clientOf(() => server);
+let users: TestUser[];
+/** blocker index → blocked indexes */
+const BLOCKS: [number, number][] = [
+  [0, 1],
+  [2, 0],
+  [3, 4],
+  [4, 3],
+];
+
+beforeAll(async () => {
+  server = await startServer();
+  users = await client.users(5);
+  for (const [blocker, blocked] of BLOCKS) {
+    await client.as(users[blocker] as TestUser, `mutation($u: String!) { blockUser(username: $u) { id } }`, {
+      u: users[blocked]?.username,
+    });
+  }
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const blocks = (a: number, b: number) => BLOCKS.some(([x, y]) => x === a && y === b);
+const pairs = () => [0, 1, 2, 3, 4].flatMap((a) => [0, 1, 2, 3, 4].filter((b) => b !== a).map((b) => [a, b] as const));
+const user = (index: number) => users[index] as TestUser;
+
+describe("the block rule", () => {
+  it("eitherBlocked (Prisma) and eitherBlockedSql (SQL) answer alike, and as the blocks say", async () => {
+    const { prisma } = server.app;
+    for (const [a, b] of pairs()) {
+      const expected = blocks(a, b) || blocks(b, a);
+      const [row] = await prisma.$queryRawUnsafe<{ blocked: boolean }[]>(
+        `SELECT ${eitherBlockedSql("$1::uuid", "$2::uuid")} AS blocked`,
+        user(a).id,
+        user(b).id,
+      );
+      expect({ a, b, sql: row?.blocked }).toEqual({ a, b, sql: expected });
+      expect({ a, b, ts: await eitherBlocked(prisma, user(a).id, user(b).id) }).toEqual({ a, b, ts: expected });
+    }
+  });
+
+  it("the block-flag loader and search see the same blocks, each from its side", async () => {
+    const { prisma, services } = server.app;
+    for (const [a, b] of pairs()) {
+      const flags = await createLoaders(prisma, user(a).id).blockFlags.load(user(b).id);
+      expect({ a, b, ...flags }).toEqual({ a, b, blockedByMe: blocks(a, b), hasBlockedMe: blocks(b, a) });
+      const found = await services.users.search(user(a).id, user(b).username, { skip: 0, take: 10 });
+      // search hides those who blocked me, and only them
+      expect({ a, b, found: found.nodes.some((node) => node.id === user(b).id) }).toEqual({
+        a,
+        b,
+        found: !blocks(b, a),
+      });
+    }
+  });
+});
+
+describe("the participant rule", () => {
+  it("isParticipant (TS), participantWhere (Prisma) and participantSql (SQL) answer alike", async () => {
+    const { prisma } = server.app;
+    const chatIds = [
+      await openChat(server, user(0), user(1).username),
+      await openChat(server, user(3), user(2).username),
+    ];
+    for (const chatId of chatIds) {
+      const chat = await prisma.chat.findUniqueOrThrow({ where: { id: chatId } });
+      for (const index of [0, 1, 2, 3, 4]) {
+        const userId = user(index).id;
+        const expected = [chat.userAId, chat.userBId].includes(userId);
+        const [row] = await prisma.$queryRawUnsafe<{ member: boolean }[]>(
+          `SELECT ${participantSql("c", "$2::uuid")} AS member FROM chats c WHERE c.id = $1::uuid`,
+          chatId,
+          userId,
+        );
+        const viaPrisma = (await prisma.chat.count({ where: { id: chatId, ...participantWhere(userId) } })) === 1;
+        expect({ index, ts: isParticipant(chat, userId), sql: row?.member, prisma: viaPrisma }).toEqual({
+          index,
+          ts: expected,
+          sql: expected,
+          prisma: expected,
+        });
+      }
+    }
+  });
+});
