@@ -19,7 +19,7 @@ import { createLogger, type Logger } from "./infra/logger.ts";
 import { createOriginPolicy } from "./infra/origin-policy.ts";
 import { createRateLimits } from "./infra/rate-limit.ts";
 import { createScheduler } from "./infra/scheduler.ts";
-import { connectRedis, createEventBus, type EventBus } from "./realtime/event-bus.ts";
+import { closeRedis, connectRedis, createEventBus, type EventBus } from "./realtime/event-bus.ts";
 import { withChannelPrefix } from "./realtime/topics.ts";
 
 export interface App {
@@ -115,7 +115,7 @@ export async function createApp(config: Config): Promise<App> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.tournaments.stop(); // running fan-outs end after their current batch
       await bus.close();
-      await redis?.quit();
+      if (redis) await closeRedis(redis);
       await db.close();
     },
     async kill() {

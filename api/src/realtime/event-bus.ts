@@ -1,9 +1,10 @@
-import { EventEmitter } from "node:events";
-import { RedisPubSub } from "graphql-redis-subscriptions";
-import { PubSub, type PubSubEngine } from "graphql-subscriptions";
 import { FixedBuffer, Repeater } from "graphql-yoga";
 import { Redis } from "ioredis";
 import type { Logger } from "../infra/logger.ts";
+import { memoryEngine, type PubSubEngine, redisEngine } from "./engines.ts";
+
+export { closeRedis } from "./engines.ts";
+
 import type { StreamReady, Topic } from "./topics.ts";
 
 /** Events a slow subscriber may fall behind by before its stream is ended (it then catches up by cursor). */
@@ -65,21 +66,14 @@ export function connectRedis(redisUrl: string, logger: Logger, name: string): Re
 }
 
 export function createEventBus(redisUrl: string | undefined, logger: Logger): EventBus {
-  if (!redisUrl) {
-    // One listener per live subscription is the design; leaks are caught by activeSubscriptions().
-    const eventEmitter = new EventEmitter().setMaxListeners(0);
-    return busOver(new PubSub({ eventEmitter }), logger, async () => {});
-  }
+  if (!redisUrl) return busOver(memoryEngine(), logger);
   // Separate connections: a subscribed Redis connection cannot run other commands.
   const publisher = connectRedis(redisUrl, logger, "publisher");
   const subscriber = connectRedis(redisUrl, logger, "subscriber");
-  const engine = new RedisPubSub({ publisher, subscriber });
-  return busOver(engine, logger, async () => {
-    await engine.close();
-  });
+  return busOver(redisEngine(publisher, subscriber, logger), logger);
 }
 
-function busOver(engine: PubSubEngine, logger: Logger, closeEngine: () => Promise<void>): EventBus {
+function busOver(engine: PubSubEngine, logger: Logger): EventBus {
   let active = 0;
   const stats: PublishStats = { pending: 0, failed: 0, dropped: 0 };
   const logFailure = throttledLog(logger);
@@ -107,25 +101,21 @@ function busOver(engine: PubSubEngine, logger: Logger, closeEngine: () => Promis
     subscribe<T>(topic: Topic<T>) {
       return new Repeater<T | StreamReady>(async (push, stop) => {
         const overflow = (error: unknown) => stop(error instanceof Error ? error : new Error(String(error)));
-        const id = await engine.subscribe(
-          topic,
-          (event: T) => {
-            try {
-              push(event).catch(overflow);
-            } catch (error) {
-              overflow(error);
-            }
-          },
-          {},
-        );
+        const end = await engine.subscribe(topic, (event) => {
+          try {
+            push(event as T).catch(overflow);
+          } catch (error) {
+            overflow(error);
+          }
+        });
         active++;
         push({ kind: "STREAM_READY", at: new Date().toISOString() }).catch(overflow);
         await stop;
-        engine.unsubscribe(id);
+        end();
         active--;
       }, new FixedBuffer(SUBSCRIBER_BUFFER));
     },
-    close: closeEngine,
+    close: () => engine.close(),
   };
 }
 
