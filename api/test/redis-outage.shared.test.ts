@@ -112,6 +112,7 @@ describe.skipIf(!binary)("Redis outage", () => {
     await leaving.next().catch(() => {});
     leaving.dispose();
 
+    const failedBefore = server.app.bus.publishStats().failed;
     const during: string[] = [];
     for (let i = 0; i < 5; i++) {
       const started = performance.now();
@@ -121,6 +122,10 @@ describe.skipIf(!binary)("Redis outage", () => {
       expect(ms).toBeLessThan(1000); // was 10-15 s: the publish waited in ioredis's offline queue
       during.push(sent.data?.sendMessage.content);
     }
+
+    // each send published to both inboxes; every publish failed at once and was counted
+    await expect.poll(() => server.app.bus.publishStats().failed - failedBefore).toBeGreaterThanOrEqual(10);
+    expect(server.app.bus.publishStats().pending).toBe(0);
 
     const presence = performance.now();
     const online = await gql(server, `{ onlineUsers { totalCount } }`, {}, alice);
