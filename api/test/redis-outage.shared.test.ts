@@ -67,7 +67,7 @@ class OwnRedis {
 
   async kill(): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return; // already gone
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGKILL");
     await exited;
@@ -127,10 +127,22 @@ describe.skipIf(!binary)("Redis outage", () => {
     await expect.poll(() => server.app.bus.publishStats().failed - failedBefore).toBeGreaterThanOrEqual(10);
     expect(server.app.bus.publishStats().pending).toBe(0);
 
+    const signUpStarted = performance.now();
+    const [dave] = await client.users(1);
+    expect(performance.now() - signUpStarted).toBeLessThan(2000);
+    expect(dave.token).toBeTruthy();
+
     const presence = performance.now();
     const online = await gql(server, `{ onlineUsers { totalCount } }`, {}, alice);
     expect(performance.now() - presence).toBeLessThan(3000);
     expect(online.errors?.[0]?.extensions?.code).toBe("UNAVAILABLE");
+    const status = await gql(
+      server,
+      `query($u: String!) { user(username: $u) { isOnline } }`,
+      { u: bob.username },
+      alice,
+    );
+    expect(status.errors?.[0]?.extensions?.code).toBe("UNAVAILABLE");
 
     await redis.start();
     // The open subscription resubscribes by itself: keep sending until one arrives (bounded: 15 s).
