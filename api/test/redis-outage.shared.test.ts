@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { topics } from "../src/realtime/topics.ts";
 import {
   CHAT_EVENTS,
   clientOf,
@@ -106,10 +107,10 @@ describe.skipIf(!binary)("Redis outage", () => {
     const before = await client.as(alice, SEND, { c: chatId, t: "before" });
     expect((await events.next()).chatEvents.message.content).toBe("before");
 
+    const leaving = new EventQueue(wsClient(server, alice), CHAT_EVENTS);
+    await leaving.ready();
     await redis.kill();
     // a subscription that ends while Redis is gone (its UNSUBSCRIBE cannot be sent) must not hurt the process
-    const leaving = new EventQueue(wsClient(server, alice), CHAT_EVENTS);
-    await leaving.next().catch(() => {});
     leaving.dispose();
 
     const failedBefore = server.app.bus.publishStats().failed;
@@ -162,6 +163,14 @@ describe.skipIf(!binary)("Redis outage", () => {
     expect(contents).toContain(delivered);
     const cursors = caughtUp.chat.messages.nodes.map((node: { cursor: string }) => Number(node.cursor));
     expect(cursors).toEqual(cursors.map((_: number, i: number) => Number(before.sendMessage.cursor) + 1 + i));
+
+    // the subscription that ended during the outage left no channel behind once Redis came back
+    const probe = new Redis({ port: redis.port, host: "127.0.0.1" });
+    const subscribers = async (userId: string) =>
+      Number(((await probe.call("PUBSUB", "NUMSUB", topics.inbox(userId))) as [string, number])[1]);
+    await expect.poll(() => subscribers(alice.id)).toBe(0);
+    expect(await subscribers(bob.id)).toBe(1);
+    probe.disconnect();
 
     const recovered = await gql(server, `{ onlineUsers { totalCount } }`, {}, alice);
     expect(recovered.errors).toBeUndefined();
