@@ -7,6 +7,7 @@ import { MAX_PAGE_SIZE, pageArgs, pageWindow } from "../../graphql/pagination.ts
 import { UserRef, userViewSelect } from "../users/users.schema.ts";
 import { type ChatEvent, chatEventsOf, type MessagePayload } from "./chat.events.ts";
 import { peerOf } from "./chat.pair.ts";
+import { MAX_CLIENT_MESSAGE_ID_LENGTH } from "./chat.service.ts";
 
 /** Resolved from the payload shape, which queries and events share: delivering a message costs no query. */
 export const MessageRef = builder.objectRef<MessagePayload>("Message").implement({
@@ -156,7 +157,7 @@ builder.mutationFields((t) => ({
       clientMessageId: t.arg.string({
         required: false,
         description:
-          "Idempotency key, unique per sender (1 to 64 characters): a repeat returns the message already " +
+          `Idempotency key, unique per sender (1 to ${MAX_CLIENT_MESSAGE_ID_LENGTH} characters): a repeat returns the message already ` +
           "stored under it and sends no second event, so a client can retry a send safely.",
       }),
     },
