@@ -83,6 +83,7 @@ describe.skipIf(!binary)("Redis outage", () => {
   let redis: OwnRedis;
   let server: TestServer;
   const client = clientOf(() => server);
+  const prefix = `outage-${randomBytes(4).toString("hex")}:`;
 
   beforeAll(async () => {
     redis = new OwnRedis(await freePort());
@@ -90,7 +91,7 @@ describe.skipIf(!binary)("Redis outage", () => {
     server = await startServer({
       config: {
         redisUrl: `redis://127.0.0.1:${redis.port}`,
-        redisKeyPrefix: `outage-${randomBytes(4).toString("hex")}:`,
+        redisKeyPrefix: prefix,
       },
     });
   });
@@ -167,7 +168,7 @@ describe.skipIf(!binary)("Redis outage", () => {
     // the subscription that ended during the outage left no channel behind once Redis came back
     const probe = new Redis({ port: redis.port, host: "127.0.0.1" });
     const subscribers = async (userId: string) =>
-      Number(((await probe.call("PUBSUB", "NUMSUB", topics.inbox(userId))) as [string, number])[1]);
+      Number(((await probe.call("PUBSUB", "NUMSUB", `${prefix}${topics.inbox(userId)}`)) as [string, number])[1]);
     await expect.poll(() => subscribers(alice.id)).toBe(0);
     expect(await subscribers(bob.id)).toBe(1);
     probe.disconnect();

@@ -2,10 +2,9 @@ import { FixedBuffer, Repeater } from "graphql-yoga";
 import { Redis } from "ioredis";
 import type { Logger } from "../infra/logger.ts";
 import { memoryEngine, type PubSubEngine, redisEngine } from "./engines.ts";
+import type { StreamReady, Topic } from "./topics.ts";
 
 export { closeRedis } from "./engines.ts";
-
-import type { StreamReady, Topic } from "./topics.ts";
 
 /** Events a slow subscriber may fall behind by before its stream is ended (it then catches up by cursor). */
 const SUBSCRIBER_BUFFER = 1024;

@@ -253,8 +253,7 @@ export class InvitationsService {
       return await work();
     } catch (error) {
       if (error instanceof InvitationRefusal) {
-        const clientId =
-          input.clientId != null && validClientId(input.clientId) ? input.clientId : null;
+        const clientId = input.clientId != null && validClientId(input.clientId) ? input.clientId : null;
         await this.publish([viewerId], {
           kind: "INVITATION_REJECTED",
           at: new Date().toISOString(),
