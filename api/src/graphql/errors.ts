@@ -32,6 +32,11 @@ export const rateLimited = (message: string, retryAfter: number) =>
 export function maskError(error: unknown, message: string, isDev?: boolean): Error {
   const cause = error instanceof GraphQLError ? error.originalError : error;
   const outage = asUnavailable(cause);
-  if (outage) return new ParleyError("UNAVAILABLE", outage.message);
-  return yogaMaskError(error, message, isDev);
+  if (!outage) return yogaMaskError(error, message, isDev);
+  const located = error instanceof GraphQLError ? error : undefined;
+  return new GraphQLError(outage.message, {
+    nodes: located?.nodes,
+    path: located?.path,
+    extensions: { code: "UNAVAILABLE" },
+  });
 }

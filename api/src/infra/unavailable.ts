@@ -1,3 +1,5 @@
+import { isConnectionError } from "./db-errors.ts";
+
 /**
  * A service this request needs (the database, Redis) cannot serve it now; retrying later may succeed. Domain code
  * throws it; the GraphQL layer maps it to `UNAVAILABLE`.
@@ -13,9 +15,13 @@ const REDIS_OUTAGE = [
   "Connection is closed.",
 ];
 
-/** An UnavailableError as is; a Redis outage becomes one; anything else is not an outage (undefined). */
+/** What a lost database connection is told as. */
+export const DATABASE_UNAVAILABLE = "The service is temporarily unavailable; try again shortly.";
+
+/** An UnavailableError as is; a Redis or database outage becomes one; anything else is not an outage (undefined). */
 export function asUnavailable(error: unknown): UnavailableError | undefined {
   if (error instanceof UnavailableError) return error;
+  if (isConnectionError(error)) return new UnavailableError(DATABASE_UNAVAILABLE, { cause: error });
   if (!(error instanceof Error)) return undefined;
   if (error.name === "MaxRetriesPerRequestError" || REDIS_OUTAGE.includes(error.message)) {
     return new UnavailableError("Live services are unavailable right now; try again shortly.", { cause: error });
