@@ -42,6 +42,15 @@ let watcher: PresenceWatcher;
 const instance = (presence = PRESENCE_DEFAULTS) =>
   startServer({ database, config: { redisKeyPrefix: prefix, cronSecret: CRON_SECRET, presence } });
 
+/** The id of the instance that holds one of `user`'s sockets. */
+async function instanceHolding(user: TestUser): Promise<string> {
+  const ids = await redis.zrange(keys.instances, 0, -1);
+  const holders = [];
+  for (const id of ids) if (await redis.hget(keys.instance(id), user.id)) holders.push(id);
+  expect(holders).toHaveLength(1);
+  return holders[0] as string;
+}
+
 beforeAll(async () => {
   database = await createTestDatabase();
   [one, two] = [await instance(), await instance()];
@@ -79,35 +88,44 @@ describe("presence across instances", () => {
     expect(await watcher.next(alice, carol)).toMatchObject({ status: "OFFLINE", user: { id: carol.id } });
   });
 
-  it("an instance killed without cleanup: its users go offline after its heartbeat expires and one sweep", async () => {
-    const victim = await instance({ ...PRESENCE_DEFAULTS, heartbeat: 0.2 }); // records expire 0.6 s after it dies
-    const [dave, erin] = [await signUp(two), await signUp(two)];
+  it("an instance killed without cleanup: its users go offline at the first sweep past its heartbeat deadline, not before", async () => {
+    const victim = await instance({ ...PRESENCE_DEFAULTS, heartbeat: 1 }); // records expire 3 s after a heartbeat
+    const [dave, erin, marker] = [await signUp(two), await signUp(two), await signUp(two)];
     await openSocket(victim, dave);
     expect(await watcher.next(dave, erin)).toMatchObject({ status: "ONLINE", user: { id: dave.id } });
     await openSocket(victim, erin);
     expect(await watcher.next(dave, erin)).toMatchObject({ status: "ONLINE", user: { id: erin.id } });
     const erinElsewhere = await openSocket(two, erin);
+    const victimId = await instanceHolding(dave);
     expect(await redis.zcard(keys.instances)).toBe(3);
 
-    await victim.app.kill(); // sockets drop, nothing is cleaned up
-    expect((await presenceOf(two, observer, dave)).isOnline).toBe(true); // its records are still there
+    await victim.app.kill(); // sockets drop, nothing is cleaned up, no more heartbeats
+    const deadline = Number(await redis.zscore(keys.instances, victimId));
+    expect(deadline - Date.now()).toBeGreaterThan(1000); // room for a sweep before it
 
-    await expect
-      .poll(
-        async () => {
-          expect(await callCron(two, `Bearer ${CRON_SECRET}`)).toMatchObject({ status: 200 });
-          return (await presenceOf(two, observer, dave)).isOnline;
-        },
-        { timeout: 10_000, interval: 100 },
-      )
-      .toBe(false);
-    expect(await watcher.next(dave, erin)).toMatchObject({ status: "OFFLINE", user: { id: dave.id } });
+    // Sweeps before the deadline change nothing (the victim might only be slow): one at once, one just before.
+    expect(await two.app.services.presence.sweep()).toBe(0); // users it took offline
+    await new Promise((resolve) => setTimeout(resolve, deadline - Date.now() - 400));
+    expect(await two.app.services.presence.sweep()).toBe(0);
+    expect(Date.now()).toBeLessThan(deadline); // that sweep ran (and ended) before the deadline
+    expect((await presenceOf(two, observer, dave)).isOnline).toBe(true);
+    expect(await redis.zscore(keys.instances, victimId)).toBe(String(deadline));
+    const markerSocket = await openSocket(two, marker); // the next change seen is the marker's: no OFFLINE came first
+    expect(await watcher.next(dave, erin, marker)).toMatchObject({ status: "ONLINE", user: { id: marker.id } });
+
+    // The first sweep past the deadline takes dave offline: one sweep, no polling.
+    await new Promise((resolve) => setTimeout(resolve, deadline - Date.now() + 20));
+    expect(await callCron(two, `Bearer ${CRON_SECRET}`)).toMatchObject({ status: 200 }); // the cron endpoint sweeps
+    expect((await presenceOf(two, observer, dave)).isOnline).toBe(false);
+    expect(await watcher.next(dave, erin, marker)).toMatchObject({ status: "OFFLINE", user: { id: dave.id } });
     expect((await presenceOf(two, observer, erin)).isOnline).toBe(true); // her socket on `two` is still open
     expect(await redis.hget(keys.sockets, erin.id)).toBe("1");
     expect(await redis.zcard(keys.instances)).toBe(2);
 
     await erinElsewhere.close();
     expect(await watcher.next(dave, erin)).toMatchObject({ status: "OFFLINE", user: { id: erin.id } });
+    await markerSocket.close();
+    expect(await watcher.next(marker)).toMatchObject({ status: "OFFLINE" });
   });
 
   it("a graceful stop removes the instance's records at once: its users go offline without a sweep", async () => {
@@ -124,10 +142,7 @@ describe("presence across instances", () => {
     const gina = await signUp(one);
     const socket = await openSocket(one, gina);
     expect(await watcher.next(gina)).toMatchObject({ status: "ONLINE" });
-    const ids = await redis.zrange(keys.instances, 0, -1);
-    const oneId = (await Promise.all(ids.map(async (id) => ((await redis.hget(keys.instance(id), gina.id)) ? id : ""))))
-      .filter(Boolean)
-      .at(0) as string;
+    const oneId = await instanceHolding(gina);
 
     await redis.zadd(keys.instances, 0, oneId); // as if `one` had missed its heartbeats (a long pause)
     await two.app.services.presence.sweep();
