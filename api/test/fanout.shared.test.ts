@@ -29,27 +29,38 @@ afterAll(async () => {
   await database.drop();
 });
 
+/** Nothing more arrives within `quietMs`: a late duplicate fails the test. */
+async function expectNothingMore(queue: EventQueue, quietMs = 500): Promise<void> {
+  await expect(queue.next(quietMs)).rejects.toThrow("timed out waiting for a subscription event");
+}
+
 it("a message sent through one instance reaches subscribers on both, exactly once", async () => {
   const alice = await signUp(one);
   const bob = await signUp(two);
   const chatId = await openChat(two, bob, alice.username);
-  const bobOnOne = new EventQueue(wsClient(one, bob), CHAT_EVENTS);
-  const aliceOnOne = new EventQueue(wsClient(one, alice), CHAT_EVENTS);
-  await Promise.all([bobOnOne.ready(), aliceOnOne.ready()]);
+  // Sent through `two`: subscribers on the other instance and on the sending one, each side of the chat.
+  const queues = [
+    new EventQueue(wsClient(one, bob), CHAT_EVENTS),
+    new EventQueue(wsClient(one, alice), CHAT_EVENTS),
+    new EventQueue(wsClient(two, bob), CHAT_EVENTS),
+    new EventQueue(wsClient(two, alice), CHAT_EVENTS),
+  ];
+  await Promise.all(queues.map((queue) => queue.ready()));
 
-  for (const content of ["first", "second"]) {
-    const sent = await gql(two, SEND, { c: chatId, t: content }, alice);
-    expect(sent.errors).toBeUndefined();
+  const sent = [];
+  for (const content of ["first", "second", "third"]) {
+    const result = await gql(two, SEND, { c: chatId, t: content }, alice);
+    expect(result.errors).toBeUndefined();
+    sent.push(result.data?.sendMessage.id);
   }
-  for (const queue of [bobOnOne, aliceOnOne]) {
-    // "second" right after "first": the first was not delivered twice
-    expect((await queue.next()).chatEvents.message.content).toBe("first");
-    expect((await queue.next()).chatEvents.message.content).toBe("second");
+  for (const queue of queues) {
+    const received = [await queue.next(), await queue.next(), await queue.next()];
+    expect(received.map((event) => event.chatEvents.message.id)).toEqual(sent); // in order, none twice
   }
+  await Promise.all(queues.map((queue) => expectNothingMore(queue)));
   const history = await gql(one, `query($c: ID!) { chat(id: $c) { messages { totalCount } } }`, { c: chatId }, bob);
-  expect(history.data?.chat.messages.totalCount).toBe(2);
-  bobOnOne.dispose();
-  aliceOnOne.dispose();
+  expect(history.data?.chat.messages.totalCount).toBe(3);
+  for (const queue of queues) queue.dispose();
 });
 
 it("a duel invitation and its acceptance cross instances", async () => {
@@ -93,6 +104,7 @@ it("a duel invitation and its acceptance cross instances", async () => {
     gameId,
     opponent: { username: alice.username },
   });
+  await Promise.all([expectNothingMore(aliceOnOne), expectNothingMore(bobOnTwo)]);
   aliceOnOne.dispose();
   bobOnTwo.dispose();
 });
