@@ -114,6 +114,13 @@ describe("chatEvents", () => {
   });
 });
 
+type Node = { id: string; cursor: string; content: string };
+
+/** Nothing more arrives within `quietMs`: a late duplicate fails the test. */
+async function expectNothingMore(queue: EventQueue, quietMs = 300): Promise<void> {
+  await expect(queue.next(quietMs)).rejects.toThrow("timed out waiting for a subscription event");
+}
+
 describe("reconnect", () => {
   const CATCH_UP = `query($c: ID!, $after: String) {
     chat(id: $c) { messages(after: $after, first: 100) { nodes { id cursor content } hasNextPage } }
@@ -130,18 +137,66 @@ describe("reconnect", () => {
 
     const back = await listen(bob); // live from here: nothing sent later can be missed
     const concurrent = send(alice, "during catch-up");
-    const caughtUp = await gql(server, CATCH_UP, { c: chatId, after: seen.cursor }, bob);
-    const live = [(await back.queue.next()).chatEvents.message];
+    const caughtUp: Node[] = (await gql(server, CATCH_UP, { c: chatId, after: seen.cursor }, bob)).data?.chat.messages
+      .nodes;
+    const live: Node[] = [(await back.queue.next()).chatEvents.message];
     await concurrent;
 
-    const byId = new Map<string, { id: string; cursor: string; content: string }>();
-    for (const message of [...(caughtUp.data?.chat.messages.nodes ?? []), ...live]) byId.set(message.id, message);
-    const merged = [...byId.values()].sort((x, y) => Number(x.cursor) - Number(y.cursor));
-    expect(merged.map((m) => m.content)).toEqual([...missed.map((m) => m.content), "during catch-up"]);
-    expect(merged.map((m) => Number(m.cursor))).toEqual(
-      merged.map((_, i) => Number(seen.cursor) + 1 + i), // consecutive: no gap, no duplicate
+    // What a client does: apply the catch-up page, then live events past its last cursor. No map: a message
+    // delivered twice would be applied twice and fail the count.
+    const last = Number(caughtUp.at(-1)?.cursor ?? seen.cursor);
+    const applied = [...caughtUp, ...live.filter((message) => Number(message.cursor) > last)];
+    expect(applied.map((m) => m.content)).toEqual([...missed.map((m) => m.content), "during catch-up"]);
+    expect(applied.map((m) => Number(m.cursor))).toEqual(
+      applied.map((_, i) => Number(seen.cursor) + 1 + i), // consecutive: no gap, no duplicate
     );
+    await expectNothingMore(back.queue);
     back.close();
+  });
+
+  it("concurrent senders: repeated after: reads and the live stream see each message once, at contiguous cursors", async () => {
+    const [dan, erin] = [await signUp(server), await signUp(server)];
+    const chat = await openChat(server, dan, erin.username);
+    const start = await send(dan, "start", chat);
+    const watcher = await listen(erin);
+    const SENDERS = 8;
+    const EACH = 25;
+    const total = SENDERS * EACH;
+
+    const sentIds: string[] = [];
+    let sending = true;
+    const senders = Promise.all(
+      Array.from({ length: SENDERS }, async (_, worker) => {
+        for (let i = 0; i < EACH; i++) sentIds.push((await send(worker % 2 ? dan : erin, `${worker}.${i}`, chat)).id);
+      }),
+    ).finally(() => {
+      sending = false;
+    });
+
+    // A client catching up while others keep sending: page after its last cursor, again and again.
+    const read: Node[] = [];
+    let cursor = start.cursor;
+    let pages = 0;
+    for (let empty = false; sending || !empty; pages++) {
+      expect(pages).toBeLessThan(5000); // bounded
+      const page: Node[] = (await gql(server, CATCH_UP, { c: chat, after: cursor }, erin)).data?.chat.messages.nodes;
+      read.push(...page);
+      cursor = page.at(-1)?.cursor ?? cursor;
+      empty = page.length === 0;
+      if (empty) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await senders;
+
+    expect(read).toHaveLength(total); // counted: a duplicate makes it longer, a skipped message shorter
+    expect(read.map((m) => Number(m.cursor))).toEqual(read.map((_, i) => Number(start.cursor) + 1 + i));
+    expect(read.map((m) => m.id).sort()).toEqual([...sentIds].sort());
+    expect(pages).toBeGreaterThan(2); // the reads interleaved with the sends
+
+    const liveIds: string[] = [];
+    for (let i = 0; i < total; i++) liveIds.push((await watcher.queue.next()).chatEvents.message.id);
+    expect(liveIds.sort()).toEqual([...sentIds].sort());
+    await expectNothingMore(watcher.queue);
+    watcher.close();
   });
 });
 
