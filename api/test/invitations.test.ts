@@ -588,20 +588,44 @@ describe("replyToInvitation", () => {
     for (const user of [a, b]) expect((await me(user)).currentGame.id).toBe(gameId);
   });
 
-  it("an accept racing a cancel: exactly one of them wins", async () => {
-    const [a, b] = await users(2);
-    const { inviteToDuel: invitation } = await ok(a, INVITE, { u: b.username });
-    const [accepted, cancelled] = await Promise.all([reply(b, a.username, true), cancel(a, b.username)]);
-    expect([accepted.errors, cancelled.errors].filter(Boolean)).toHaveLength(1);
-    const { invitations, games } = await stored([a, b]);
-    if (accepted.errors) {
-      expect(codeOf(accepted)).toBe("NOT_FOUND");
-      expect(invitations).toMatchObject([{ id: invitation.id, status: "CANCELLED", gameId: null }]);
-      expect(games).toEqual([]);
-    } else {
-      expect(codeOf(cancelled)).toBe("NOT_FOUND");
-      expect(invitations).toMatchObject([{ id: invitation.id, status: "ACCEPTED" }]);
-      expect(games).toHaveLength(1);
+  it("concurrent accepts of invitations from 10 inviters: the invitee's row lock lets exactly one start a game", async () => {
+    const [b, ...inviters] = await users(11);
+    for (const inviter of inviters) await ok(inviter, INVITE, { u: b.username });
+    // Different invitations: only the lock on b makes the later accepts see the first one's game (engaged).
+    const results = await Promise.all(
+      inviters.flatMap((a) => [reply(b, a.username, true), reply(b, a.username, true)]),
+    );
+    const winners = results.filter((result) => !result.errors);
+    expect(winners).toHaveLength(1);
+    for (const result of results.filter((r) => r.errors)) expect(["CONFLICT", "NOT_FOUND"]).toContain(codeOf(result));
+    const { invitations, games } = await stored([b]);
+    expect(invitations.filter((invitation) => invitation.status === "ACCEPTED")).toHaveLength(1);
+    expect(games).toHaveLength(1);
+    expect((await me(b)).currentGame.id).toBe(winners[0]?.data?.replyToInvitation.game.id);
+  });
+
+  it("an accept racing a cancel, 10 pairs at once: exactly one of them wins each race", async () => {
+    const pairs = await Promise.all(Array.from({ length: 10 }, () => users(2)));
+    const invitations = await Promise.all(
+      pairs.map(async ([a, b]) => (await ok(a, INVITE, { u: b.username })).inviteToDuel),
+    );
+    // Cancel takes no user lock: only the accept's conditional update keeps it from overwriting CANCELLED.
+    const races = await Promise.all(
+      pairs.map(([a, b]) => Promise.all([reply(b, a.username, true), cancel(a, b.username)])),
+    );
+    for (const [i, [accepted, cancelled]] of races.entries()) {
+      const [a, b] = pairs[i] as [TestUser, TestUser];
+      expect([accepted.errors, cancelled.errors].filter(Boolean)).toHaveLength(1);
+      const { invitations: rows, games } = await stored([a, b]);
+      if (accepted.errors) {
+        expect(codeOf(accepted)).toBe("NOT_FOUND");
+        expect(rows).toMatchObject([{ id: invitations[i].id, status: "CANCELLED", gameId: null }]);
+        expect(games).toEqual([]);
+      } else {
+        expect(codeOf(cancelled)).toBe("NOT_FOUND");
+        expect(rows).toMatchObject([{ id: invitations[i].id, status: "ACCEPTED" }]);
+        expect(games).toHaveLength(1);
+      }
     }
   });
 });
