@@ -13,12 +13,14 @@ export interface ChildInstance {
   pid: number;
   /** The last lines the process wrote, for a failing test's message. */
   output(): string;
+  /** null while the process runs. */
+  exitCode(): number | string | null;
   /** Resolves with the exit code or signal once the process has exited. */
   exited: Promise<number | string>;
   /** SIGKILL: no cleanup of any kind. */
   kill9(): Promise<number | string>;
-  /** SIGTERM: graceful stop. */
-  stop(): Promise<number | string>;
+  /** SIGTERM: graceful stop; SIGKILL if it has not exited after `graceMs`. */
+  stop(graceMs?: number): Promise<number | string>;
 }
 
 export interface InstanceEnv {
@@ -80,8 +82,12 @@ export async function spawnInstance(env: InstanceEnv, startTimeoutMs = 30_000): 
     wsUrl: `ws://127.0.0.1:${bound}/graphql`,
     pid: child.pid as number,
     output: () => lines.join("\n"),
+    exitCode: () => child.signalCode ?? child.exitCode,
     exited,
     kill9: () => signal("SIGKILL"),
-    stop: () => signal("SIGTERM"),
+    stop: (graceMs = 10_000) => {
+      const timer = setTimeout(() => signal("SIGKILL"), graceMs);
+      return signal("SIGTERM").finally(() => clearTimeout(timer));
+    },
   };
 }
