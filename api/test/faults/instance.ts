@@ -23,12 +23,8 @@ export interface ChildInstance {
   stop(graceMs?: number): Promise<number | string>;
 }
 
-export interface InstanceEnv {
-  DATABASE_URL: string;
-  REDIS_URL: string;
-  REDIS_KEY_PREFIX: string;
-  [name: string]: string;
-}
+/** Shared mode: DATABASE_URL, REDIS_URL and REDIS_KEY_PREFIX; embedded mode: PARLEY_DATA_DIR. */
+export type InstanceEnv = Record<string, string>;
 
 /** Starts an instance on a free port and resolves once it listens (or rejects with its output). */
 export async function spawnInstance(env: InstanceEnv, startTimeoutMs = 30_000): Promise<ChildInstance> {
