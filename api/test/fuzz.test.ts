@@ -160,6 +160,25 @@ const document = fc.oneof(
     ),
   },
 );
+/** Documents that pass validation whatever the string: the fuzzed text reaches the resolvers. */
+const STRING_ARGUMENTS = [
+  "query($v: String!) { f0: user(username: $v) { id } }",
+  "query($v: String!) { f0: searchUsers(query: $v, first: 5) { totalCount } }",
+  "query($v: String!) { f0: chatWith(username: $v) { id } }",
+  "mutation($v: String!) { f0: updateProfile(nickname: $v) { nickname } }",
+  "mutation($v: String!) { f0: openChat(username: $v) { chat { id } } }",
+  "mutation($v: String!) { f0: addFriend(username: $v) { id } }",
+  "mutation($v: String!) { f0: blockUser(username: $v) { id } }",
+  "mutation($v: String!) { f0: inviteToDuel(username: $v, clientId: $v) { id } }",
+  "mutation($v: String!) { f0: logIn(login: $v, password: $v) { accessToken } }",
+  "query($v: ID!) { f0: chat(id: $v) { id } }",
+  "query($v: String) { me { chats(first: 1) { nodes { messages(after: $v) { totalCount } } } } }",
+];
+const typed = fc.tuple(
+  fc.constantFrom(...STRING_ARGUMENTS),
+  fc.oneof(text, huge).map((v) => ({ v })),
+  fc.constant(true),
+);
 const variables = fc.oneof(
   fc.constant(undefined),
   fc.dictionary(fc.constantFrom("v", "c", "u", "__proto__", "constructor"), fc.oneof(fc.jsonValue(), text, huge), {
@@ -377,13 +396,13 @@ function fuzzSocket({ authenticated, frames }: { authenticated: boolean; frames:
 async function round(scale: number, base: number) {
   let inputs = 0;
   await inParallel(
-    fc.tuple(document, variables, fc.boolean()),
+    fc.oneof(fc.tuple(document, variables, fc.boolean()), typed),
     Math.round(RUNS.documents * scale),
     base + 1,
     async ([query, vars, auth]) => {
       const payload = JSON.stringify({ query, variables: vars });
       await judge(
-        "POST document",
+        `POST document (${/f0: (\w+)/.exec(String(query))?.[1] ?? "any"})`,
         post(payload, "application/json", auth ? alice.token : undefined),
         { query, variables: vars },
         payload.length,
