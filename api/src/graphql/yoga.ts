@@ -36,6 +36,7 @@ export function createParleyYoga(deps: Deps): ParleyYoga {
       return origin ? { origin: [origin], credentials: true } : false;
     },
     maxRequestBodySize: deps.transportLimits.maxRequestBytes,
+    // A lost database connection is UNAVAILABLE (errors.ts); messages stay bounded either way.
     maskedErrors: { maskError: (error, message, isDev) => boundedMessage(maskError(error, message, isDev)) },
     graphiql: { title: "Parley GraphQL explorer", subscriptionsProtocol: "WS" },
     // GraphiQL bundled in (no CDN), loaded on first use: it is several megabytes.
