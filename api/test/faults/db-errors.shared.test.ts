@@ -6,8 +6,9 @@ import { createServer } from "node:net";
 import { GraphQLError } from "graphql";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { maskError, UNAVAILABLE_MESSAGE } from "../../src/graphql/errors.ts";
+import { maskError } from "../../src/graphql/errors.ts";
 import { isConnectionError } from "../../src/infra/db-errors.ts";
+import { DATABASE_UNAVAILABLE as UNAVAILABLE_MESSAGE } from "../../src/infra/unavailable.ts";
 import { createTestDatabase, type TestDatabase } from "../harness.ts";
 
 let database: TestDatabase;
