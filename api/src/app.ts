@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createDb, type Db } from "@parley/db";
+import { createDb, type Db, readMigrations } from "@parley/db";
 import type { Config } from "./config.ts";
 import { ChatService } from "./domains/chat/chat.service.ts";
 import { GamesService } from "./domains/games/games.service.ts";
@@ -12,10 +12,15 @@ import { TournamentsService } from "./domains/tournaments/tournaments.service.ts
 import { AuthService } from "./domains/users/auth.service.ts";
 import { UsersService } from "./domains/users/users.service.ts";
 import type { Services } from "./graphql/context.ts";
+import { opsPlugin } from "./graphql/ops-plugin.ts";
 import { attachGraphqlWs } from "./graphql/ws.ts";
 import { createParleyYoga } from "./graphql/yoga.ts";
+import { withOps } from "./http/ops-routes.ts";
+import { databaseChecks, redisCheck } from "./http/readiness.ts";
 import { TokenService } from "./infra/auth.ts";
+import { Drain } from "./infra/drain.ts";
 import { createLogger, type Logger } from "./infra/logger.ts";
+import { countingRefusals, createMetrics, type Metrics } from "./infra/metrics.ts";
 import { createOriginPolicy } from "./infra/origin-policy.ts";
 import { createRateLimits } from "./infra/rate-limit.ts";
 import { createScheduler } from "./infra/scheduler.ts";
@@ -25,10 +30,16 @@ import { withChannelPrefix } from "./realtime/topics.ts";
 export interface App {
   /** Listens on `port` (0 = any free port) and resolves with the bound port. */
   start(port?: number, host?: string): Promise<number>;
+  /**
+   * Graceful stop: refuses new connections, requests and operations (and /ready says 503), lets running
+   * ones finish and their events reach the sockets (bounded by `shutdownTimeout`), then closes sockets
+   * with 1001 so clients reconnect elsewhere.
+   */
   stop(): Promise<void>;
   /** Tests: stop like a crashed process: no presence cleanup, no more heartbeats (its records expire). */
   kill(): Promise<void>;
   logger: Logger;
+  metrics: Metrics;
   bus: EventBus;
   /** Resolves once background work (tournament announcements) has finished: for tests and benchmarks. */
   whenIdle(): Promise<void>;
@@ -40,19 +51,29 @@ export interface App {
 
 /** How often pending duel invitations past their expiry become EXPIRED (once per cluster). */
 const INVITATION_EXPIRY_INTERVAL_MS = 15_000;
+const DEFAULT_SHUTDOWN_TIMEOUT_S = 10;
 
-/** Composition root: database, pub/sub, services, GraphQL over HTTP and WebSocket. */
-export async function createApp(config: Config): Promise<App> {
-  const logger = createLogger(config.logLevel);
+/** Composition root: database, pub/sub, services, GraphQL over HTTP and WebSocket. `logger`: JSON lines on stdout. */
+export async function createApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const drain = new Drain();
   const db = await createDb({
     databaseUrl: config.databaseUrl,
     dataDir: config.embeddedDbDir,
     onConnectionError: (error) => logger.error({ err: error }, "database connection error"),
   });
-  const bus = withChannelPrefix(createEventBus(config.redisUrl, logger), config.redisKeyPrefix);
+  const observed = createEventBus(config.redisUrl, logger, {
+    ...metrics,
+    delivered: (event) => {
+      metrics.delivered(event);
+      drain.delivered();
+    },
+  });
+  const bus = withChannelPrefix(observed, config.redisKeyPrefix);
   // Shared mode: one command connection for presence, rate limits and locks (pub/sub has its own two).
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger, "commands") : undefined;
-  const limits = createRateLimits(redis, config.rateLimits, config.redisKeyPrefix);
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger, "commands", metrics) : undefined;
+  const limits = countingRefusals(createRateLimits(redis, config.rateLimits, config.redisKeyPrefix), metrics);
   const scheduler = createScheduler({ redis, logger, keyPrefix: config.redisKeyPrefix });
   const presence = createPresence({
     redis,
@@ -71,7 +92,9 @@ export async function createApp(config: Config): Promise<App> {
     users,
     notifications,
     tournaments: new TournamentsService(db.prisma, db.sql, notifications, logger),
-    chat: new ChatService(db.prisma, db.sql, bus, users, logger, limits, presence),
+    chat: new ChatService(db.prisma, db.sql, bus, users, logger, limits, presence, {
+      observe: (batch) => metrics.writerBatch(batch),
+    }),
     invitations: new InvitationsService(db.prisma, bus, users, limits, notifications, logger, {
       ttlMs: config.invitationTtl * 1000,
     }),
@@ -89,15 +112,41 @@ export async function createApp(config: Config): Promise<App> {
     graphqlLimits: config.graphqlLimits,
     originPolicy,
     transportLimits: config.transportLimits,
+    plugins: [opsPlugin(drain)],
   });
   const cron = cronRoute(config.cronSecret, () => presence.sweep(), logger);
-  const server = createServer((request, response) => cron(request, response) || void yoga(request, response));
+  const migrations = (await readMigrations()).map((migration) => migration.name);
+  const checks = { ...databaseChecks(db.sql, migrations), ...(redis ? { redis: redisCheck(redis) } : {}) };
+  const ops = { logger, drain, metrics, checks, metricsToken: config.metricsToken };
+  const server = createServer(
+    withOps(ops, (request, response) => cron(request, response) || void yoga(request, response)),
+  );
   const ws = attachGraphqlWs(server, yoga, tokens, presence, { originPolicy, limits: config.transportLimits });
+  metrics.watch({
+    openSockets: () => ws.wss.clients.size,
+    liveSubscriptions: () => bus.activeSubscriptions(),
+    writerQueueDepth: () => services.chat.writerLoad().queueDepth,
+    dbPool: () => db.poolUse(),
+  });
   await presence.start(scheduler); // registers this instance, schedules heartbeat and sweep
   scheduler.every(INVITATION_EXPIRY_INTERVAL_MS, "invitations-expire", () => services.invitations.expireInvitations());
 
+  let serverClosed: Promise<void> = Promise.resolve();
+  /** Stops taking work, then waits (at most `ms`) for running work to end and its events to go out. */
+  async function drainFor(ms: number): Promise<void> {
+    if (drain.stopping) return;
+    drain.stopping = true;
+    const deadline = performance.now() + ms;
+    // No new connections; idle keep-alive ones close now; a request still arriving on a busy one gets 503 (withOps).
+    serverClosed = new Promise((resolve) => server.close(() => resolve()));
+    const idle = await drain.idle(deadline);
+    const quiet = await drain.quiet(deadline);
+    if (!idle || !quiet) logger.warn({ idle, quiet, ms }, "graceful stop: timed out waiting for running work");
+  }
+
   const app: App = {
     logger,
+    metrics,
     bus,
     whenIdle: () => services.tournaments.whenIdle(),
     services,
@@ -108,11 +157,12 @@ export async function createApp(config: Config): Promise<App> {
         server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
       }),
     async stop() {
+      await drainFor((config.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT_S) * 1000);
       await scheduler.stop();
       await presence.stop(); // this instance's socket records go: their users go offline unless connected elsewhere
       await ws.close();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await serverClosed;
       await services.tournaments.stop(); // running fan-outs end after their current batch
       await bus.close();
       if (redis) await closeRedis(redis);

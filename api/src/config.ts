@@ -72,6 +72,8 @@ const envSchema = z.object({
   WS_MAX_SUBSCRIPTIONS: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxSubscriptionsPerSocket),
   WS_MAX_SOCKETS_PER_USER: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxSocketsPerUser),
   WS_MAX_BUFFERED_BYTES: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxBufferedBytes),
+  METRICS_TOKEN: z.string().optional(),
+  SHUTDOWN_TIMEOUT: z.coerce.number().positive().max(600).default(10),
 });
 
 export interface Config {
@@ -105,6 +107,10 @@ export interface Config {
   allowedOrigins: string[];
   /** request body, socket message, subscriptions, sockets and unsent bytes per socket (graphql/transport-limits.ts) */
   transportLimits: TransportLimits;
+  /** METRICS_TOKEN: when set, GET /metrics needs `Authorization: Bearer <token>`; unset: open */
+  metricsToken?: string | undefined;
+  /** SHUTDOWN_TIMEOUT: seconds a graceful stop waits for running requests and sends (default 10) */
+  shutdownTimeout?: number;
 }
 
 /** Parses the environment once. Embedded mode keeps a generated JWT secret in the data directory. */
@@ -156,6 +162,8 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
       maxSocketsPerUser: e.WS_MAX_SOCKETS_PER_USER,
       maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     },
+    metricsToken: e.METRICS_TOKEN || undefined,
+    shutdownTimeout: e.SHUTDOWN_TIMEOUT,
   };
 }
 

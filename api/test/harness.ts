@@ -9,6 +9,7 @@ import type { Config } from "../src/config.ts";
 import { PRESENCE_DEFAULTS } from "../src/domains/presence/presence.settings.ts";
 import { DEFAULT_GRAPHQL_LIMITS } from "../src/graphql/armor.ts";
 import { DEFAULT_TRANSPORT_LIMITS } from "../src/graphql/transport-limits.ts";
+import type { Logger } from "../src/infra/logger.ts";
 import type { RateLimitConfig } from "../src/infra/rate-limit.ts";
 
 export const mode = process.env.PARLEY_TEST_MODE === "shared" ? "shared" : "embedded";
@@ -68,7 +69,7 @@ export const GENEROUS_RATE_LIMITS: RateLimitConfig = {
 
 /** Starts an app on a free port. Pass `database` to let several instances share one PostgreSQL. */
 export async function startServer(
-  options: { database?: TestDatabase; config?: Partial<Config> } = {},
+  options: { database?: TestDatabase; config?: Partial<Config>; logger?: Logger } = {},
 ): Promise<TestServer> {
   const ownDatabase = options.database ? undefined : await createTestDatabase();
   const database = options.database ?? (ownDatabase as TestDatabase);
@@ -94,7 +95,7 @@ export async function startServer(
     transportLimits: DEFAULT_TRANSPORT_LIMITS,
     ...options.config,
   };
-  const app = await createApp(config);
+  const app = await createApp(config, { logger: options.logger });
   const port = await app.start();
   return {
     app,

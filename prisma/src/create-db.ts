@@ -24,7 +24,16 @@ export interface Db {
   prisma: PrismaClient<"query">;
   sql: Sql;
   kind: "postgres" | "pglite";
+  /** PostgreSQL pool connections now (metrics); undefined on PGlite, which has one connection */
+  poolUse(): PoolUse | undefined;
   close(): Promise<void>;
+}
+
+export interface PoolUse {
+  total: number;
+  idle: number;
+  /** queries waiting for a free connection */
+  waiting: number;
 }
 
 /** Query events cost next to nothing without a listener. */
@@ -52,6 +61,7 @@ function connectPostgres(connectionString: string, max = 20, onError: (error: Er
     prisma,
     sql: poolSql(pool),
     kind: "postgres",
+    poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await prisma.$disconnect();
       await pool.end();
@@ -67,6 +77,7 @@ async function openPglite(dataDir: string): Promise<Db> {
     prisma,
     sql: pgliteSql(pglite),
     kind: "pglite",
+    poolUse: () => undefined,
     async close() {
       await prisma.$disconnect();
       await pglite.close();

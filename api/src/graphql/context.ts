@@ -7,6 +7,7 @@ import type { PresenceService } from "../domains/presence/presence.service.ts";
 import type { TournamentsService } from "../domains/tournaments/tournaments.service.ts";
 import type { AuthService } from "../domains/users/auth.service.ts";
 import type { UsersService } from "../domains/users/users.service.ts";
+import type { Logger } from "../infra/logger.ts";
 import type { EventBus } from "../realtime/event-bus.ts";
 import { unauthenticated } from "./errors.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
@@ -42,6 +43,8 @@ export interface Context {
   /** raw refresh token from the request cookie, if any */
   refreshCookie: string | undefined;
   cookieSecure: boolean;
+  /** this operation's logger: its lines carry the request id (HTTP) or socket and operation ids (graphql-ws) */
+  logger: Logger;
 }
 
 export type CookieJar = string[];
@@ -54,6 +57,6 @@ export function requireViewer(ctx: Context): Viewer {
 export function baseContext(
   deps: Pick<Context, "prisma" | "bus" | "services" | "cookieSecure">,
   auth: Pick<Context, "viewer" | "authProblem">,
-): Omit<Context, "cookies" | "refreshCookie"> {
+): Omit<Context, "cookies" | "refreshCookie" | "logger"> {
   return { ...deps, ...auth, loaders: createLoaders(deps.prisma, auth.viewer?.id) };
 }

@@ -40,3 +40,5 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
     extensions: { code: "UNAVAILABLE" },
   });
 }
+/** The server cannot take this now (shutting down, a dependency down): retrying, elsewhere or later, may work. */
+export const unavailable = (message: string) => new ParleyError("UNAVAILABLE", message);

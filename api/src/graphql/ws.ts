@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { type DocumentNode, type ExecutionArgs, GraphQLError } from "graphql";
 import { CloseCode } from "graphql-ws";
@@ -24,6 +25,8 @@ const SERVER_ONLY_TYPES = new Set(["connection_ack", "next", "error"]);
 
 /** Per-socket state kept by graphql-ws beside the socket and upgrade request. */
 type SocketState = {
+  /** in this socket's operations' log lines */
+  id: string;
   token: string | undefined;
   expiryTimer: NodeJS.Timeout;
   /** this socket as presence counts it, once authenticated */
@@ -81,6 +84,7 @@ export function attachGraphqlWs(
         }
         ctx.extra.userId = check.claims.userId;
         ctx.extra.token = token;
+        ctx.extra.id = randomUUID();
         const ms = check.claims.exp * 1000 - Date.now();
         ctx.extra.expiryTimer = setTimeout(() => ctx.extra.socket.close(CloseCode.Forbidden, "Token expired"), ms);
         // An open socket keeps its user online (protocol §7): recorded before the ack.
@@ -93,13 +97,18 @@ export function attachGraphqlWs(
         void ctx.extra.presence?.close();
         if (ctx.extra.userId) sockets.close(ctx.extra.userId);
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // graphql-ws has already reserved this operation's id, so it counts itself
         if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
           const message = `Too many operations on this socket (limit ${limits.maxSubscriptionsPerSocket}).`;
           return [new ParleyError("RATE_LIMITED", message, { limit: "maxSubscriptionsPerSocket" })];
         }
-        const enveloped = yoga.getEnveloped({ transport: "ws", token: ctx.extra.token });
+        const enveloped = yoga.getEnveloped({
+          transport: "ws",
+          token: ctx.extra.token,
+          socketId: ctx.extra.id,
+          operationId: id,
+        });
         let document: DocumentNode;
         try {
           document = enveloped.parse(payload.query);

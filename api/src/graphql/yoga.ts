@@ -1,6 +1,6 @@
-import { createYoga, type YogaServerInstance } from "graphql-yoga";
+import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import { accessTokenFrom, readCookie, type TokenService } from "../infra/auth.ts";
-import type { Logger } from "../infra/logger.ts";
+import { currentLogger, type Logger, operationLogger } from "../infra/logger.ts";
 import type { OriginPolicy } from "../infra/origin-policy.ts";
 import { armorPlugins, type GraphqlLimits } from "./armor.ts";
 import { baseContext, type Context, type Viewer } from "./context.ts";
@@ -15,12 +15,17 @@ export type Deps = Pick<Context, "prisma" | "bus" | "services" | "cookieSecure">
   graphqlLimits: GraphqlLimits;
   originPolicy: OriginPolicy;
   transportLimits: TransportLimits;
+  /** operability (ops-plugin.ts): in-flight accounting, refusal while stopping, the operation's logger */
+  plugins?: Plugin<Context & Partial<WsInitialContext>>[];
 };
 
 /** What graphql-ws hands to the context factory instead of an HTTP request. */
 export interface WsInitialContext {
   transport: "ws";
   token: string | undefined;
+  /** for the operation's log lines */
+  socketId: string;
+  operationId: string;
 }
 
 export type ParleyYoga = YogaServerInstance<Partial<WsInitialContext>, Context>;
@@ -41,11 +46,12 @@ export function createParleyYoga(deps: Deps): ParleyYoga {
     graphiql: { title: "Parley GraphQL explorer", subscriptionsProtocol: "WS" },
     // GraphiQL bundled in (no CDN), loaded on first use: it is several megabytes.
     renderGraphiQL: async (options) => (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
+    // The current operation's logger, so the masked-error line carries its ids.
     logging: {
-      debug: (...args) => deps.logger.debug(args),
-      info: (...args) => deps.logger.info(args),
-      warn: (...args) => deps.logger.warn(args),
-      error: (...args) => deps.logger.error(args),
+      debug: (...args) => currentLogger(deps.logger).debug(args),
+      info: (...args) => currentLogger(deps.logger).info(args),
+      warn: (...args) => currentLogger(deps.logger).warn(args),
+      error: (...args) => currentLogger(deps.logger).error(args),
     },
     // Every transport builds its context here, so token checks apply to each operation.
     context: async (initial) => {
@@ -64,6 +70,10 @@ export function createParleyYoga(deps: Deps): ParleyYoga {
         ...baseContext(deps, { viewer, authProblem: check.ok || check.reason === "missing" ? null : check.reason }),
         cookies,
         refreshCookie: readCookie(cookie, "refresh_token"),
+        logger:
+          initial.transport === "ws" && initial.socketId && initial.operationId
+            ? operationLogger(deps.logger, { socketId: initial.socketId, operationId: initial.operationId })
+            : currentLogger(deps.logger),
       };
     },
     plugins: [
@@ -73,6 +83,7 @@ export function createParleyYoga(deps: Deps): ParleyYoga {
       sessionExpiry,
       // Depth, cost, aliases, tokens, directives: parse and validate hooks, so graphql-ws gets them too.
       ...armorPlugins(deps.graphqlLimits),
+      ...(deps.plugins ?? []),
       {
         onResponse({ request, response }) {
           for (const cookie of cookieJars.get(request) ?? []) response.headers.append("set-cookie", cookie);

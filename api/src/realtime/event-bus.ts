@@ -31,14 +31,30 @@ export interface EventBus {
    * Hands the event to pub/sub and resolves at once: a slow or unreachable Redis never holds the caller (the
    * write it reports is already stored; clients catch up by cursor). Failures are logged and counted.
    */
-  publish<T>(topic: Topic<T>, event: T): Promise<void>;
+  publish<T extends BusEvent>(topic: Topic<T>, event: T): Promise<void>;
   publishStats(): PublishStats;
   /** Yields `STREAM_READY` once the underlying subscription is live, then the topic's events. */
-  subscribe<T>(topic: Topic<T>): Repeater<T | StreamReady>;
+  subscribe<T extends BusEvent>(topic: Topic<T>): Repeater<T | StreamReady>;
   /** Live subscriptions in this process: what a leak would make grow. */
   activeSubscriptions(): number;
   close(): Promise<void>;
 }
+
+/** Every event names its kind, and says when it happened (`at`, ISO). */
+export interface BusEvent {
+  kind: string;
+  at?: string;
+}
+
+/** What the bus reports as events pass through it (for metrics, and for the graceful stop). */
+export interface BusObserver {
+  published(event: BusEvent): void;
+  /** an event reached a subscription of this process; its `at` gives the publish-to-deliver lag */
+  delivered(event: BusEvent): void;
+  redisError(connection: string): void;
+}
+
+const UNOBSERVED: BusObserver = { published() {}, delivered() {}, redisError() {} };
 
 /**
  * A Redis connection that fails fast and logs its errors instead of crashing the process on them. Commands wait
@@ -47,7 +63,12 @@ export interface EventBus {
  * REDIS_COMMAND_TIMEOUT_MS fails. Reconnecting goes on in the background; a subscriber resubscribes its channels
  * by itself (ioredis `autoResubscribe`).
  */
-export function connectRedis(redisUrl: string, logger: Logger, name: string): Redis {
+export function connectRedis(
+  redisUrl: string,
+  logger: Logger,
+  name: string,
+  observer: Pick<BusObserver, "redisError"> = UNOBSERVED,
+): Redis {
   // Auto-pipelining sends the commands of one tick (rate limits, publishes of many messages) in one write;
   // a subscribed connection only (un)subscribes, so it gains nothing.
   const enableAutoPipelining = name !== "subscriber";
@@ -60,19 +81,26 @@ export function connectRedis(redisUrl: string, logger: Logger, name: string): Re
   client.once("ready", () => {
     client.options.enableOfflineQueue = false;
   });
-  client.on("error", (error) => logger.error({ err: error, connection: name }, "redis connection error"));
+  client.on("error", (error) => {
+    observer.redisError(name);
+    logger.error({ err: error, connection: name }, "redis connection error");
+  });
   return client;
 }
 
-export function createEventBus(redisUrl: string | undefined, logger: Logger): EventBus {
-  if (!redisUrl) return busOver(memoryEngine(), logger);
+export function createEventBus(
+  redisUrl: string | undefined,
+  logger: Logger,
+  observer: BusObserver = UNOBSERVED,
+): EventBus {
+  if (!redisUrl) return busOver(memoryEngine(), logger, observer);
   // Separate connections: a subscribed Redis connection cannot run other commands.
-  const publisher = connectRedis(redisUrl, logger, "publisher");
-  const subscriber = connectRedis(redisUrl, logger, "subscriber");
-  return busOver(redisEngine(publisher, subscriber, logger), logger);
+  const publisher = connectRedis(redisUrl, logger, "publisher", observer);
+  const subscriber = connectRedis(redisUrl, logger, "subscriber", observer);
+  return busOver(redisEngine(publisher, subscriber, logger), logger, observer);
 }
 
-function busOver(engine: PubSubEngine, logger: Logger): EventBus {
+function busOver(engine: PubSubEngine, logger: Logger, observer: BusObserver): EventBus {
   let active = 0;
   const stats: PublishStats = { pending: 0, failed: 0, dropped: 0 };
   const logFailure = throttledLog(logger);
@@ -85,6 +113,7 @@ function busOver(engine: PubSubEngine, logger: Logger): EventBus {
         logFailure(new Error(`${MAX_PENDING_PUBLISHES} publishes are waiting for Redis`), stats);
         return Promise.resolve();
       }
+      observer.published(event);
       stats.pending++;
       void engine
         .publish(topic, event)
@@ -97,12 +126,14 @@ function busOver(engine: PubSubEngine, logger: Logger): EventBus {
         });
       return Promise.resolve();
     },
-    subscribe<T>(topic: Topic<T>) {
+    subscribe<T extends BusEvent>(topic: Topic<T>) {
       return new Repeater<T | StreamReady>(async (push, stop) => {
         const overflow = (error: unknown) => stop(error instanceof Error ? error : new Error(String(error)));
-        const end = await engine.subscribe(topic, (event) => {
+        const end = await engine.subscribe(topic, (payload) => {
+          const event = payload as T;
+          observer.delivered(event);
           try {
-            push(event as T).catch(overflow);
+            push(event).catch(overflow);
           } catch (error) {
             overflow(error);
           }

@@ -39,8 +39,8 @@ export interface WriterLimits {
  */
 export const WRITER_DEFAULTS: WriterLimits = { maxBatch: 500, maxInFlight: 4, maxQueue: 5000, queueTimeoutMs: 5000 };
 
-/** For a metrics module: called after each statement, with its size, outcome and duration. */
-export type BatchObserver = (batch: { size: number; ok: boolean; ms: number }) => void;
+/** For a metrics module: called after each statement, with its size, rows stored, outcome and duration. */
+export type BatchObserver = (batch: { size: number; stored: number; ok: boolean; ms: number }) => void;
 
 const RETRYABLE = new Set(["40P01", "40001"]); // deadlock, serialization failure
 const MAX_ATTEMPTS = 3;
@@ -142,10 +142,10 @@ export class MessageWriter {
       const started = performance.now();
       try {
         const rows = await this.sql.query<WrittenMessage>(INSERT_BATCH, [JSON.stringify(messages.map(toRow))]);
-        this.observe({ size: messages.length, ok: true, ms: performance.now() - started });
+        this.observe({ size: messages.length, stored: rows.length, ok: true, ms: performance.now() - started });
         return rows;
       } catch (error) {
-        this.observe({ size: messages.length, ok: false, ms: performance.now() - started });
+        this.observe({ size: messages.length, stored: 0, ok: false, ms: performance.now() - started });
         if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(sqlState(error) ?? "")) throw error;
       }
     }

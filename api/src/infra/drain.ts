@@ -1,0 +1,49 @@
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** How long deliveries must have been quiet before the sockets close: events still in flight get out. */
+const QUIET_MS = 50;
+const POLL_MS = 10;
+
+/**
+ * Graceful stop bookkeeping: once `stopping`, new work is refused (HTTP 503, GraphQL UNAVAILABLE) while the
+ * operations already running are counted down, and deliveries to sockets are watched until they go quiet.
+ */
+export class Drain {
+  stopping = false;
+  private inFlight = 0;
+  private lastDelivery = 0;
+
+  /** Counts one operation or request as running; call the result once when it ends. */
+  begin(): () => void {
+    this.inFlight++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.inFlight--;
+    };
+  }
+
+  /** An event went to a subscription or socket. */
+  delivered(): void {
+    this.lastDelivery = performance.now();
+  }
+
+  /** Resolves when nothing runs any more, or at `deadline` (performance.now() time); true if it drained. */
+  async idle(deadline: number): Promise<boolean> {
+    while (this.inFlight > 0) {
+      if (performance.now() >= deadline) return false;
+      await sleep(POLL_MS);
+    }
+    return true;
+  }
+
+  /** Resolves once no delivery happened for a short while, or at `deadline`. */
+  async quiet(deadline: number): Promise<boolean> {
+    while (performance.now() - this.lastDelivery < QUIET_MS) {
+      if (performance.now() >= deadline) return false;
+      await sleep(POLL_MS);
+    }
+    return true;
+  }
+}
