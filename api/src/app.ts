@@ -18,7 +18,7 @@ import { createParleyYoga } from "./graphql/yoga.ts";
 import { withOps } from "./http/ops-routes.ts";
 import { databaseChecks, redisCheck } from "./http/readiness.ts";
 import { TokenService } from "./infra/auth.ts";
-import { Drain } from "./infra/drain.ts";
+import { Drain, until } from "./infra/drain.ts";
 import { createLogger, type Logger } from "./infra/logger.ts";
 import { countingRefusals, createMetrics, type Metrics } from "./infra/metrics.ts";
 import { createOriginPolicy } from "./infra/origin-policy.ts";
@@ -140,8 +140,12 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     // No new connections; idle keep-alive ones close now; a request still arriving on a busy one gets 503 (withOps).
     serverClosed = new Promise((resolve) => server.close(() => resolve()));
     const idle = await drain.idle(deadline);
+    // Sends return once stored and publish after: their events are handed to pub/sub before the sockets close.
+    const published = await until(() => bus.publishStats().pending === 0, deadline);
     const quiet = await drain.quiet(deadline);
-    if (!idle || !quiet) logger.warn({ idle, quiet, ms }, "graceful stop: timed out waiting for running work");
+    if (!idle || !published || !quiet) {
+      logger.warn({ idle, published, quiet, ms }, "graceful stop: timed out waiting for running work");
+    }
   }
 
   const app: App = {

@@ -30,20 +30,21 @@ export class Drain {
   }
 
   /** Resolves when nothing runs any more, or at `deadline` (performance.now() time); true if it drained. */
-  async idle(deadline: number): Promise<boolean> {
-    while (this.inFlight > 0) {
-      if (performance.now() >= deadline) return false;
-      await sleep(POLL_MS);
-    }
-    return true;
+  idle(deadline: number): Promise<boolean> {
+    return until(() => this.inFlight === 0, deadline);
   }
 
   /** Resolves once no delivery happened for a short while, or at `deadline`. */
-  async quiet(deadline: number): Promise<boolean> {
-    while (performance.now() - this.lastDelivery < QUIET_MS) {
-      if (performance.now() >= deadline) return false;
-      await sleep(POLL_MS);
-    }
-    return true;
+  quiet(deadline: number): Promise<boolean> {
+    return until(() => performance.now() - this.lastDelivery >= QUIET_MS, deadline);
   }
+}
+
+/** Polls `done` until it holds (true) or `deadline` passes (false). */
+export async function until(done: () => boolean, deadline: number): Promise<boolean> {
+  while (!done()) {
+    if (performance.now() >= deadline) return false;
+    await sleep(POLL_MS);
+  }
+  return true;
 }
