@@ -11,6 +11,7 @@ import pg from "pg";
 import { NotificationsService } from "../src/domains/notifications/notifications.service.ts";
 import { FAN_OUT_BATCH, TournamentsService } from "../src/domains/tournaments/tournaments.service.ts";
 import { createLogger } from "../src/infra/logger.ts";
+import { createRateLimits, DEFAULT_RATE_LIMITS } from "../src/infra/rate-limit.ts";
 import { createEventBus } from "../src/realtime/event-bus.ts";
 import { topics } from "../src/realtime/topics.ts";
 
@@ -25,7 +26,9 @@ const db = await createDb({ databaseUrl: database?.url, dataDir: "memory://" });
 const logger = createLogger("warn");
 const bus = createEventBus(redisUrl, logger);
 const notifications = new NotificationsService(db.prisma, bus, logger);
-const tournaments = new TournamentsService(db.prisma, db.sql, notifications, logger, batchSize);
+// one tournament: the default limits never refuse it
+const limits = createRateLimits(undefined, DEFAULT_RATE_LIMITS);
+const tournaments = new TournamentsService(db.prisma, db.sql, notifications, logger, limits, batchSize);
 const seconds = (since: number) => (performance.now() - since) / 1000;
 const perSecond = (rows: number, since: number) => Math.round(rows / seconds(since)).toLocaleString("en-US");
 

@@ -86,12 +86,12 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
   });
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtl, config.refreshTokenTtl);
   const notifications = new NotificationsService(db.prisma, bus, logger);
-  const users = new UsersService(db.prisma, notifications);
+  const users = new UsersService(db.prisma, notifications, limits);
   const services: Services = {
-    auth: new AuthService(db.prisma, tokens),
+    auth: new AuthService(db.prisma, tokens, limits),
     users,
     notifications,
-    tournaments: new TournamentsService(db.prisma, db.sql, notifications, logger),
+    tournaments: new TournamentsService(db.prisma, db.sql, notifications, logger, limits),
     chat: new ChatService(db.prisma, db.sql, bus, users, logger, limits, presence, {
       observe: (batch) => metrics.writerBatch(batch),
     }),
@@ -113,6 +113,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     originPolicy,
     transportLimits: config.transportLimits,
     plugins: [opsPlugin(drain)],
+    trustProxy: config.trustProxy,
   });
   const cron = cronRoute(config.cronSecret, () => presence.sweep(), logger);
   const migrations = (await readMigrations()).map((migration) => migration.name);
@@ -121,7 +122,11 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
   const server = createServer(
     withOps(ops, (request, response) => cron(request, response) || void yoga(request, response)),
   );
-  const ws = attachGraphqlWs(server, yoga, tokens, presence, { originPolicy, limits: config.transportLimits });
+  const ws = attachGraphqlWs(server, yoga, tokens, presence, {
+    originPolicy,
+    limits: config.transportLimits,
+    trustProxy: config.trustProxy,
+  });
   metrics.watch({
     openSockets: () => ws.wss.clients.size,
     liveSubscriptions: () => bus.activeSubscriptions(),

@@ -56,6 +56,9 @@ const envSchema = z.object({
   RATE_LIMIT_MESSAGES_BURST: positiveInt(RATE_LIMIT_DEFAULTS.messagesBurst),
   RATE_LIMIT_MESSAGES_PER_SECOND: positiveInt(RATE_LIMIT_DEFAULTS.messagesPerSecond),
   RATE_LIMIT_INVITATIONS_PER_MINUTE: positiveInt(RATE_LIMIT_DEFAULTS.invitationsPerMinute),
+  RATE_LIMIT_SIGNUPS_PER_HOUR: positiveInt(RATE_LIMIT_DEFAULTS.signUpsPerHour),
+  RATE_LIMIT_LOGIN_FAILURES: positiveInt(RATE_LIMIT_DEFAULTS.loginFailures),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   GRAPHQL_MAX_DEPTH: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxDepth),
   GRAPHQL_MAX_COST: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxCost),
   GRAPHQL_MAX_ALIASES: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxAliases),
@@ -91,8 +94,10 @@ export interface Config {
   refreshTokenTtl: number;
   cookieSecure: boolean;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
-  /** per-user limits on sendMessage and invitations (infra/rate-limit.ts) */
+  /** rate limits per user, or per client address where there is no user (infra/rate-limit.ts) */
   rateLimits: RateLimitConfig;
+  /** TRUST_PROXY: proxies in front of the app that append to X-Forwarded-For; 0: the socket's address is the client's */
+  trustProxy: number;
   /** depth, cost, aliases, tokens and directives of GraphQL documents, on every transport (graphql/armor.ts) */
   graphqlLimits: GraphqlLimits;
   /** seconds a duel invitation stays pending (INVITATION_TTL) */
@@ -139,7 +144,10 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
       messagesBurst: e.RATE_LIMIT_MESSAGES_BURST,
       messagesPerSecond: e.RATE_LIMIT_MESSAGES_PER_SECOND,
       invitationsPerMinute: e.RATE_LIMIT_INVITATIONS_PER_MINUTE,
+      signUpsPerHour: e.RATE_LIMIT_SIGNUPS_PER_HOUR,
+      loginFailures: e.RATE_LIMIT_LOGIN_FAILURES,
     }),
+    trustProxy: e.TRUST_PROXY,
     graphqlLimits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxCost: e.GRAPHQL_MAX_COST,

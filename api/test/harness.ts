@@ -10,7 +10,7 @@ import { PRESENCE_DEFAULTS } from "../src/domains/presence/presence.settings.ts"
 import { DEFAULT_GRAPHQL_LIMITS } from "../src/graphql/armor.ts";
 import { DEFAULT_TRANSPORT_LIMITS } from "../src/graphql/transport-limits.ts";
 import type { Logger } from "../src/infra/logger.ts";
-import type { RateLimitConfig } from "../src/infra/rate-limit.ts";
+import { LIMIT_NAMES, type RateLimitConfig } from "../src/infra/rate-limit.ts";
 
 export const mode = process.env.PARLEY_TEST_MODE === "shared" ? "shared" : "embedded";
 
@@ -61,11 +61,13 @@ export interface TestServer {
 
 export const JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789";
 
-/** Tests flood on purpose (200 concurrent sends); test/limits*.test.ts pass strict limits explicitly. */
-export const GENEROUS_RATE_LIMITS: RateLimitConfig = {
-  sendMessage: { points: 1_000_000, duration: 1 },
-  invitation: { points: 1_000_000, duration: 1 },
-};
+/**
+ * Tests flood on purpose (200 concurrent sends, hundreds of sign-ups from 127.0.0.1); test/limits*.test.ts pass
+ * strict limits explicitly. Coalescing windows (typingEvent) are off too: each setTyping sends its event.
+ */
+export const GENEROUS_RATE_LIMITS = Object.fromEntries(
+  LIMIT_NAMES.map((name) => [name, { points: 1_000_000, duration: 1 }]),
+) as RateLimitConfig;
 
 /** Starts an app on a free port. Pass `database` to let several instances share one PostgreSQL. */
 export async function startServer(
@@ -93,6 +95,7 @@ export async function startServer(
     redisKeyPrefix: "parley:",
     allowedOrigins: [],
     transportLimits: DEFAULT_TRANSPORT_LIMITS,
+    trustProxy: 0,
     ...options.config,
   };
   const app = await createApp(config, { logger: options.logger });

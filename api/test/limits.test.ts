@@ -218,6 +218,8 @@ function liveClient(server: TestServer, user: TestUser) {
     webSocketImpl: WebSocket,
     connectionParams: { authorization: `Bearer ${user.token}` },
     retryAttempts: 0,
+    // one socket for the client's life: a lazy client would close it after each operation, and closes would count
+    lazy: false,
     on: { closed: () => closes++ },
   });
   const run = (query: string, variables: Record<string, unknown> = {}) =>

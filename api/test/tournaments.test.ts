@@ -7,6 +7,7 @@ import type { NotificationEvent } from "../src/domains/notifications/notificatio
 import { NotificationsService } from "../src/domains/notifications/notifications.service.ts";
 import { TournamentsService } from "../src/domains/tournaments/tournaments.service.ts";
 import { createLogger } from "../src/infra/logger.ts";
+import { createRateLimits } from "../src/infra/rate-limit.ts";
 import { createEventBus, type EventBus } from "../src/realtime/event-bus.ts";
 import { topics } from "../src/realtime/topics.ts";
 import {
@@ -14,6 +15,7 @@ import {
   codeOf,
   createTestDatabase,
   EventQueue,
+  GENEROUS_RATE_LIMITS,
   gql,
   signUp,
   startServer,
@@ -275,6 +277,7 @@ describe("announcement fan-out", () => {
       db.sql,
       new NotificationsService(db.prisma, bus, logger),
       logger,
+      createRateLimits(undefined, GENEROUS_RATE_LIMITS),
       BATCH,
     );
     const rows = await db.sql.query<{ id: string }>(
@@ -400,6 +403,7 @@ describe("announcement fan-out", () => {
       db.sql,
       new NotificationsService(db.prisma, bus, logger),
       logger,
+      createRateLimits(undefined, GENEROUS_RATE_LIMITS),
       BATCH,
     );
     const [creator, other] = [ids[40]!, ids[41]!];

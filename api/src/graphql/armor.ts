@@ -1,13 +1,33 @@
 import { EnvelopArmor } from "@escape.tech/graphql-armor";
-import type { GraphQLError, ValidationContext } from "graphql";
+import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
+import {
+  type ArgumentNode,
+  type DocumentNode,
+  type ExecutionArgs,
+  type FieldNode,
+  type GraphQLError,
+  type GraphQLSchema,
+  getOperationAST,
+  getVariableValues,
+  type IntValueNode,
+  Kind,
+  type OperationDefinitionNode,
+  TypeInfo,
+  type ValidationContext,
+  type ValueNode,
+  validate,
+  visit,
+  visitWithTypeInfo,
+} from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { ParleyError } from "./errors.ts";
+import { MAX_PAGE_SIZE } from "./pagination.ts";
 
 /** Document limits, checked at parse and validation on every transport (HTTP, graphql-ws, the bridge). */
 export interface GraphqlLimits {
   /** nesting of fields, inline fragments and fragment spreads */
   maxDepth: number;
-  /** armor's cost: 2 per object, 1 per scalar, ×1.5 per level, × a literal `first:` */
+  /** armor's cost: 2 per object, 1 per scalar, ×1.5 per level, × each page's `first` (see pagedDocument) */
   maxCost: number;
   maxAliases: number;
   /** lexical tokens in the document, counted while parsing: bounds the work done on any request */
@@ -18,7 +38,7 @@ export interface GraphqlLimits {
 /**
  * The deepest field path in this schema is 6 (`chats { nodes { messages { nodes { sender { username } } } } }`);
  * 10 leaves room for fragments, which count as a level each. A full page of 100 chats or 100 messages with every
- * field costs about 11,000 (the web app's chat list, with variables, costs 64); nested literal pages
+ * field costs about 11,000 (the web app's chat list costs about 7,000 at its largest page); nested pages
  * (`chats(first: 100) { nodes { messages(first: 100) … } }`) cost about 390,000. No client document aliases or
  * uses directives today, and GraphiQL's introspection query (whose `__schema` armor exempts from depth and cost)
  * is under 200 tokens.
@@ -47,13 +67,15 @@ function report(limit: string) {
 }
 
 /**
- * graphql-armor as envelop plugins: onParse (tokens) and onValidate (the rest), so they run wherever yoga's
- * envelop parses and validates, graphql-ws included (ws.ts calls enveloped.parse and validate).
+ * graphql-armor as envelop plugins: onParse (tokens) and onValidate (depth, aliases, directives), so they run
+ * wherever yoga's envelop parses and validates, graphql-ws included (ws.ts calls enveloped.parse and validate).
+ * The cost depends on variables (`messages(first: $n)`), known only when the operation runs: it is checked in
+ * onExecute and onSubscribe, which every transport goes through too, before any resolver.
  */
 export function armorPlugins(limits: GraphqlLimits): Plugin[] {
   const armor = new EnvelopArmor({
     maxDepth: { n: limits.maxDepth, ...report("maxDepth") },
-    costLimit: { maxCost: limits.maxCost, ...report("maxCost") },
+    costLimit: { enabled: false },
     maxAliases: { n: limits.maxAliases, ...report("maxAliases") },
     maxDirectives: { n: limits.maxDirectives, ...report("maxDirectives") },
     // Counted while parsing: there is no validation context to report to, so the refusal is thrown.
@@ -68,5 +90,82 @@ export function armorPlugins(limits: GraphqlLimits): Plugin[] {
     // Introspection is open (GraphiQL is served), so hiding "Did you mean …" hints would hide nothing.
     blockFieldSuggestion: { enabled: false },
   });
-  return armor.protect().plugins as Plugin[];
+  return [...(armor.protect().plugins as Plugin[]), costPlugin(limits.maxCost)];
+}
+
+function costPlugin(maxCost: number): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const error = costRefusal(args, maxCost);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = costRefusal(args, maxCost);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+  };
+}
+
+/**
+ * armor's cost of the operation that runs, with every page counted at its size: BAD_USER_INPUT when over
+ * `maxCost`. Undefined when within it, or when the operation or its variables are invalid (execution reports it).
+ */
+export function costRefusal(
+  args: Pick<ExecutionArgs, "schema" | "document" | "variableValues" | "operationName">,
+  maxCost: number,
+): GraphQLError | undefined {
+  const operation = getOperationAST(args.document, args.operationName);
+  if (!operation) return undefined;
+  const variables = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {}, {
+    maxErrors: 1,
+  });
+  if (!variables.coerced) return undefined;
+  let refused: GraphQLError | undefined;
+  const rule = costLimitRule({
+    maxCost,
+    propagateOnRejection: false,
+    onReject: [(_context: unknown, error: GraphQLError) => (refused = refusal(error, "maxCost"))],
+  });
+  validate(args.schema, pagedDocument(args.schema, args.document, operation, variables.coerced), [rule]);
+  return refused;
+}
+
+/**
+ * The operation (and the fragments) with every `first:` argument as the literal armor multiplies by: a variable at
+ * its runtime value; an omitted or null `first`, at the largest page the server may return (every default is
+ * smaller). Other operations of the document are left out: only the one that runs counts.
+ */
+function pagedDocument(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): DocumentNode {
+  const definitions = document.definitions.filter(
+    (definition) => definition === operation || definition.kind === Kind.FRAGMENT_DEFINITION,
+  );
+  const typeInfo = new TypeInfo(schema);
+  return visit(
+    { ...document, definitions },
+    visitWithTypeInfo(typeInfo, {
+      Field(node): FieldNode | undefined {
+        if (!typeInfo.getFieldDef()?.args.some((arg) => arg.name === "first")) return undefined;
+        const others = (node.arguments ?? []).filter((arg) => arg.name.value !== "first");
+        const given = node.arguments?.find((arg) => arg.name.value === "first")?.value;
+        const first: ArgumentNode = {
+          kind: Kind.ARGUMENT,
+          name: { kind: Kind.NAME, value: "first" },
+          value: pageSize(given, variables),
+        };
+        return { ...node, arguments: [...others, first] };
+      },
+    }),
+  );
+}
+
+function pageSize(value: ValueNode | undefined, variables: Record<string, unknown>): IntValueNode {
+  if (value?.kind === Kind.INT) return value;
+  const runtime = value?.kind === Kind.VARIABLE ? variables[value.name.value] : undefined;
+  const size = typeof runtime === "number" && Number.isInteger(runtime) ? runtime : MAX_PAGE_SIZE;
+  return { kind: Kind.INT, value: String(size) };
 }

@@ -45,6 +45,8 @@ export interface Context {
   cookieSecure: boolean;
   /** this operation's logger: its lines carry the request id (HTTP) or socket and operation ids (graphql-ws) */
   logger: Logger;
+  /** the client's address, for per-address limits where there is no user yet (infra/client-address.ts) */
+  clientIp: string;
 }
 
 export type CookieJar = string[];
@@ -57,6 +59,6 @@ export function requireViewer(ctx: Context): Viewer {
 export function baseContext(
   deps: Pick<Context, "prisma" | "bus" | "services" | "cookieSecure">,
   auth: Pick<Context, "viewer" | "authProblem">,
-): Omit<Context, "cookies" | "refreshCookie" | "logger"> {
+): Omit<Context, "cookies" | "refreshCookie" | "logger" | "clientIp"> {
   return { ...deps, ...auth, loaders: createLoaders(deps.prisma, auth.viewer?.id) };
 }

@@ -6,6 +6,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { PresenceService, PresenceSocket } from "../domains/presence/presence.service.ts";
 import { accessTokenFrom, type TokenService } from "../infra/auth.ts";
+import { clientAddress } from "../infra/client-address.ts";
 import { nodeHeaders, type OriginPolicy } from "../infra/origin-policy.ts";
 import { ParleyError } from "./errors.ts";
 import type { TransportLimits } from "./transport-limits.ts";
@@ -40,6 +41,8 @@ type Enveloped = ReturnType<ParleyYoga["getEnveloped"]>;
 export interface WsOptions {
   originPolicy: OriginPolicy;
   limits: TransportLimits;
+  /** proxies in front of the app that append to X-Forwarded-For (TRUST_PROXY) */
+  trustProxy: number;
 }
 
 /**
@@ -51,7 +54,7 @@ export function attachGraphqlWs(
   yoga: ParleyYoga,
   tokens: TokenService,
   presence: Pick<PresenceService, "openSocket">,
-  { originPolicy, limits }: WsOptions,
+  { originPolicy, limits, trustProxy }: WsOptions,
 ) {
   const wss = new WebSocketServer({
     server,
@@ -103,11 +106,14 @@ export function attachGraphqlWs(
           const message = `Too many operations on this socket (limit ${limits.maxSubscriptionsPerSocket}).`;
           return [new ParleyError("RATE_LIMITED", message, { limit: "maxSubscriptionsPerSocket" })];
         }
+        const { socket, headers } = ctx.extra.request;
+        const clientIp = clientAddress(socket.remoteAddress, headers["x-forwarded-for"]?.toString(), trustProxy);
         const enveloped = yoga.getEnveloped({
           transport: "ws",
           token: ctx.extra.token,
           socketId: ctx.extra.id,
           operationId: id,
+          clientIp,
         });
         let document: DocumentNode;
         try {

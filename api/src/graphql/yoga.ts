@@ -1,5 +1,7 @@
+import type { IncomingMessage } from "node:http";
 import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import { accessTokenFrom, readCookie, type TokenService } from "../infra/auth.ts";
+import { clientAddress } from "../infra/client-address.ts";
 import { currentLogger, type Logger, operationLogger } from "../infra/logger.ts";
 import type { OriginPolicy } from "../infra/origin-policy.ts";
 import { armorPlugins, type GraphqlLimits } from "./armor.ts";
@@ -17,6 +19,8 @@ export type Deps = Pick<Context, "prisma" | "bus" | "services" | "cookieSecure">
   transportLimits: TransportLimits;
   /** operability (ops-plugin.ts): in-flight accounting, refusal while stopping, the operation's logger */
   plugins?: Plugin<Context & Partial<WsInitialContext>>[];
+  /** proxies in front of the app that append to X-Forwarded-For (TRUST_PROXY) */
+  trustProxy: number;
 };
 
 /** What graphql-ws hands to the context factory instead of an HTTP request. */
@@ -26,13 +30,18 @@ export interface WsInitialContext {
   /** for the operation's log lines */
   socketId: string;
   operationId: string;
+  /** the client's address, as the socket's upgrade request gave it */
+  clientIp: string;
 }
 
-export type ParleyYoga = YogaServerInstance<Partial<WsInitialContext>, Context>;
+/** Over HTTP, the node request yoga was called with (its socket has the remote address). */
+type HttpServerContext = { req?: IncomingMessage };
+
+export type ParleyYoga = YogaServerInstance<Partial<WsInitialContext> & HttpServerContext, Context>;
 
 export function createParleyYoga(deps: Deps): ParleyYoga {
   const cookieJars = new WeakMap<Request, string[]>();
-  return createYoga<Partial<WsInitialContext>, Context>({
+  return createYoga<Partial<WsInitialContext> & HttpServerContext, Context>({
     schema,
     graphqlEndpoint: "/graphql",
     // Never reflects an untrusted origin: only the policy's trusted ones get CORS headers (with credentials).
@@ -74,6 +83,13 @@ export function createParleyYoga(deps: Deps): ParleyYoga {
           initial.transport === "ws" && initial.socketId && initial.operationId
             ? operationLogger(deps.logger, { socketId: initial.socketId, operationId: initial.operationId })
             : currentLogger(deps.logger),
+        clientIp:
+          initial.clientIp ??
+          clientAddress(
+            initial.req?.socket.remoteAddress,
+            initial.request?.headers.get("x-forwarded-for"),
+            deps.trustProxy,
+          ),
       };
     },
     plugins: [

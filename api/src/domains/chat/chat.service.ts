@@ -240,12 +240,19 @@ export class ChatService {
     return toMessagePayload(updated);
   }
 
-  /** Ephemeral: pushed to the peer, never stored. */
+  /**
+   * Ephemeral: pushed to the peer, never stored. Rate-limited per user; within the `typingEvent` window after an
+   * event for this chat, further calls are coalesced into it (true, no query, no event).
+   */
   async setTyping(viewerId: string, chatId: string): Promise<boolean> {
-    const chat = await this.requireChat(viewerId, chatId);
-    await this.requireNotBlocked(chat);
-    const user = await this.prisma.user.findUniqueOrThrow({ where: { id: viewerId }, select: publicUserSelect });
-    await this.publish([peerOf(chat, viewerId)], { kind: "TYPING", at: new Date().toISOString(), chatId, user });
+    await this.limits.consume("typing", viewerId);
+    if (!isUuid(chatId)) throw notFound("Chat not found.");
+    await this.limits.once("typingEvent", `${viewerId}:${chatId.toLowerCase()}`, async () => {
+      const chat = await this.requireChat(viewerId, chatId);
+      await this.requireNotBlocked(chat);
+      const user = await this.prisma.user.findUniqueOrThrow({ where: { id: viewerId }, select: publicUserSelect });
+      await this.publish([peerOf(chat, viewerId)], { kind: "TYPING", at: new Date().toISOString(), chatId, user });
+    });
     return true;
   }
 

@@ -119,11 +119,11 @@ export class NotificationsService {
   }
 
   /**
-   * The NEW_FRIEND row for `receiverId`, as an unstarted Prisma query: run it in the caller's transaction,
-   * then publish the created row with publishCreated.
+   * The NEW_FRIEND row for `receiverId`, as an unstarted Prisma query: run it in the caller's transaction (or pass
+   * an interactive one as `db`), then publish the created row with publishCreated.
    */
-  newFriend(actor: PublicUser, receiverId: string) {
-    return this.prisma.notification.create({
+  newFriend(actor: PublicUser, receiverId: string, db: Pick<PrismaClient, "notification"> = this.prisma) {
+    return db.notification.create({
       data: { receiverId, actorId: actor.id, kind: "NEW_FRIEND", data: actorData(actor) },
     });
   }

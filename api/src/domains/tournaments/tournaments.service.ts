@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient, Sql, Tournament, TournamentStatus } from "@parley/db";
 import { badInput, conflict, forbidden, notFound } from "../../graphql/errors.ts";
 import type { Logger } from "../../infra/logger.ts";
+import type { RateLimits } from "../../infra/rate-limit.ts";
 import { isUuid, storableText, textProblem } from "../../infra/validation.ts";
 import { isEngaged, lockGameActivity } from "../games/engagement.ts";
 import { type GameSettings, parseGameSettings } from "../games/game-settings.ts";
@@ -60,15 +61,18 @@ export class TournamentsService {
     private readonly sql: Sql,
     private readonly notifications: NotificationsService,
     private readonly logger: Logger,
+    private readonly limits: RateLimits,
     private readonly batchSize = FAN_OUT_BATCH,
   ) {}
 
   /**
    * Creates the tournament and makes the creator its first participant, unless they are engaged in game
    * activity. Returns once it is committed; the announcement to every other user runs in the background.
+   * Rate-limited per user after the input checks: each creation writes one notification per user.
    */
   async create(viewerId: string, input: CreateTournamentInput, query: TournamentQuery = {}): Promise<Tournament> {
     const fields = checkTournamentInput(input);
+    await this.limits.consume("createTournament", viewerId);
     const id = randomUUID();
     const { tournament, creator } = await this.prisma.$transaction(async (tx) => {
       await lockGameActivity(tx, [viewerId]);
@@ -114,7 +118,8 @@ export class TournamentsService {
   }
 
   /**
-   * Writes a NEW_TOURNAMENT notification for every user but the creator, `batchSize` at a time (keyset over
+   * Writes a NEW_TOURNAMENT notification for every user but the creator and those separated from them by a
+   * block in either direction (as eitherBlocked), `batchSize` at a time (keyset over
    * users.id, INSERT … SELECT … RETURNING, never all users in memory), and pushes each batch to its
    * receivers. Each statement inserts only while the tournament is OPEN, under a share lock on its row, so a
    * cancel or close that commits in between stops it and leaves no unread announcement behind. Resolves with
@@ -251,7 +256,13 @@ const ANNOUNCE_BATCH = `
 WITH open_tournament AS (
   SELECT id FROM tournaments WHERE id = $1::uuid AND status = 'OPEN' FOR SHARE
 ), receivers AS (
-  SELECT id FROM users WHERE id > $4::uuid AND id <> $2::uuid ORDER BY id LIMIT $5::int
+  SELECT u.id FROM users u
+  WHERE u.id > $4::uuid AND u.id <> $2::uuid
+    AND NOT EXISTS (
+      SELECT 1 FROM blocks b
+      WHERE (b.blocker_id = u.id AND b.blocked_id = $2::uuid) OR (b.blocker_id = $2::uuid AND b.blocked_id = u.id)
+    )
+  ORDER BY u.id LIMIT $5::int
 )
 INSERT INTO notifications (id, receiver_id, actor_id, kind, data, tournament_id)
 SELECT gen_random_uuid(), r.id, $2::uuid, 'NEW_TOURNAMENT', $3::jsonb, t.id

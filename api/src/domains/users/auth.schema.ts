@@ -35,7 +35,7 @@ builder.mutationFields((t) => ({
       email: t.arg.string({ required: true }),
       password: t.arg.string({ required: true }),
     },
-    resolve: async (_root, args, ctx) => setSessionCookies(ctx, await ctx.services.auth.signUp(args)),
+    resolve: async (_root, args, ctx) => setSessionCookies(ctx, await ctx.services.auth.signUp(args, ctx.clientIp)),
   }),
   logIn: t.field({
     type: AuthPayload,
@@ -44,7 +44,7 @@ builder.mutationFields((t) => ({
       password: t.arg.string({ required: true }),
     },
     resolve: async (_root, args, ctx) =>
-      setSessionCookies(ctx, await ctx.services.auth.logIn(args.login, args.password)),
+      setSessionCookies(ctx, await ctx.services.auth.logIn(args.login, args.password, ctx.clientIp)),
   }),
   refreshSession: t.field({
     type: AuthPayload,

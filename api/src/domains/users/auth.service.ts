@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import type { PrismaClient, User } from "@parley/db";
 import { badInput, conflict, unauthenticated } from "../../graphql/errors.ts";
 import { hashRefreshToken, type TokenService } from "../../infra/auth.ts";
 import { isUniqueViolation } from "../../infra/db-errors.ts";
 import { hashPassword, verifyPassword } from "../../infra/password.ts";
+import type { RateLimits } from "../../infra/rate-limit.ts";
 import { lookupKey, signUpSchema } from "./users.validation.ts";
 
 export interface Session {
@@ -24,9 +26,12 @@ export class AuthService {
   constructor(
     private readonly prisma: PrismaClient,
     readonly tokens: TokenService,
+    private readonly limits: RateLimits,
   ) {}
 
-  async signUp(input: SignUpInput): Promise<Session> {
+  /** Rate-limited per client address before anything else. */
+  async signUp(input: SignUpInput, clientIp: string): Promise<Session> {
+    await this.limits.consume("signUp", clientIp);
     const parsed = signUpSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -57,12 +62,17 @@ export class AuthService {
     return this.startSession(user);
   }
 
-  /** `login` is a username (any case) or an email address. */
-  async logIn(login: string, password: string): Promise<Session> {
+  /**
+   * `login` is a username (any case) or an email address. Failures are throttled per account and client address
+   * (infra/rate-limit.ts); an unknown login counts as an account of its own, so throttling reveals no usernames.
+   */
+  async logIn(login: string, password: string, clientIp: string): Promise<Session> {
     const user = await this.prisma.user.findFirst({
       where: { OR: [{ usernameKey: lookupKey(login) }, { email: login.toLowerCase() }] },
     });
-    if (!(await verifyPassword(user?.passwordHash, password)) || !user) {
+    const account = user?.id ?? `login:${createHash("sha256").update(lookupKey(login)).digest("base64url")}`;
+    const verified = await this.limits.logIn(account, clientIp, () => verifyPassword(user?.passwordHash, password));
+    if (!verified || !user) {
       throw unauthenticated("Username or password are not correct.");
     }
     return this.startSession(user);

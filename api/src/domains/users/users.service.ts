@@ -1,7 +1,8 @@
 import type { Prisma, PrismaClient, User } from "@parley/db";
-import { badInput, conflict, notFound } from "../../graphql/errors.ts";
+import { badInput, conflict, forbidden, notFound } from "../../graphql/errors.ts";
 import type { PageWindow } from "../../graphql/pagination.ts";
 import { isUniqueViolation } from "../../infra/db-errors.ts";
+import type { RateLimits } from "../../infra/rate-limit.ts";
 import { markPairChatRead, restorePairChatUnread } from "../chat/chat.blocking.ts";
 import type { NotificationsService } from "../notifications/notifications.service.ts";
 import { notBlocking } from "./blocks.ts";
@@ -20,10 +21,14 @@ export interface PublicUser {
 
 export const publicUserSelect = { id: true, username: true, nickname: true, avatar: true, elo: true } as const;
 
+/** Adding someone again within this time (after removing them) notifies them no more: one NEW_FRIEND per pair. */
+export const NEW_FRIEND_WINDOW_MS = 24 * 3600 * 1000;
+
 export class UsersService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly notifications: NotificationsService,
+    private readonly limits: RateLimits,
   ) {}
 
   findByUsername(username: string): Promise<User | null> {
@@ -66,31 +71,56 @@ export class UsersService {
     });
   }
 
-  /** One-way: the viewer follows `username`. Creates a NEW_FRIEND notification for them and pushes it. */
+  /**
+   * One-way: the viewer follows `username`, unless a block separates them. Notifies them (NEW_FRIEND, pushed) unless
+   * they were notified of this viewer within NEW_FRIEND_WINDOW_MS, so add/remove cycles cannot spam them.
+   */
   async addFriend(viewerId: string, username: string): Promise<User> {
+    await this.limits.consume("friendship", viewerId);
     const friend = await this.requireOther(viewerId, username, "You can't add yourself as a friend.");
-    const [already, blocked] = await Promise.all([
+    const [already, blocks] = await Promise.all([
       this.prisma.friendship.findUnique({ where: { userId_friendId: { userId: viewerId, friendId: friend.id } } }),
-      this.prisma.block.findUnique({ where: { blockerId_blockedId: { blockerId: viewerId, blockedId: friend.id } } }),
+      this.prisma.block.findMany({
+        where: {
+          OR: [
+            { blockerId: viewerId, blockedId: friend.id },
+            { blockerId: friend.id, blockedId: viewerId },
+          ],
+        },
+        select: { blockerId: true },
+      }),
     ]);
     const alreadyFriends = () => conflict(`User ${friend.username} is already in your friends.`);
     if (already) throw alreadyFriends();
-    if (blocked) throw conflict(`User ${friend.username} is in your blocklist.`);
+    if (blocks.some((block) => block.blockerId === viewerId))
+      throw conflict(`User ${friend.username} is in your blocklist.`);
+    if (blocks.length > 0) throw forbidden(`User ${friend.username} has blocked you.`);
     const viewer = await this.prisma.user.findUniqueOrThrow({ where: { id: viewerId }, select: publicUserSelect });
-    const [, notification] = await this.prisma
-      .$transaction([
-        this.prisma.friendship.create({ data: { userId: viewerId, friendId: friend.id } }),
-        this.notifications.newFriend(viewer, friend.id),
-      ])
+    const notification = await this.prisma
+      .$transaction(async (tx) => {
+        // a concurrent addFriend of the same user waits here, then fails: so the check below sees its notification
+        await tx.friendship.create({ data: { userId: viewerId, friendId: friend.id } });
+        const notified = await tx.notification.findFirst({
+          where: {
+            receiverId: friend.id,
+            actorId: viewerId,
+            kind: "NEW_FRIEND",
+            createdAt: { gt: new Date(Date.now() - NEW_FRIEND_WINDOW_MS) },
+          },
+          select: { id: true },
+        });
+        return notified ? undefined : this.notifications.newFriend(viewer, friend.id, tx);
+      })
       .catch((error: unknown) => {
         // lost a race with a concurrent addFriend of the same user
         throw isUniqueViolation(error) ? alreadyFriends() : error;
       });
-    await this.notifications.publishCreated([notification]);
+    if (notification) await this.notifications.publishCreated([notification]);
     return friend;
   }
 
   async removeFriend(viewerId: string, username: string): Promise<User> {
+    await this.limits.consume("friendship", viewerId);
     const friend = await this.requireByUsername(username);
     const { count } = await this.prisma.friendship.deleteMany({ where: { userId: viewerId, friendId: friend.id } });
     if (count === 0) throw conflict(`User ${friend.username} is not in your friends.`);
