@@ -3,12 +3,20 @@
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type GraphQLError, getIntrospectionQuery } from "graphql";
+import {
+  type DocumentNode,
+  type GraphQLError,
+  getIntrospectionQuery,
+  getVariableValues,
+  Kind,
+  type OperationDefinitionNode,
+} from "graphql";
 import { type Client, createClient } from "graphql-ws";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { DEFAULT_GRAPHQL_LIMITS } from "../src/graphql/armor.ts";
+import { costRefusal, DEFAULT_GRAPHQL_LIMITS } from "../src/graphql/armor.ts";
+import { MAX_PAGE_SIZE } from "../src/graphql/pagination.ts";
 import { DEFAULT_TRANSPORT_LIMITS } from "../src/graphql/transport-limits.ts";
 import { createParleyYoga, type Deps } from "../src/graphql/yoga.ts";
 import {
@@ -342,8 +350,8 @@ describe("GraphQL document limits (defaults)", () => {
     await socket.client.dispose();
   });
 
-  it("every document of the web app and the bridge passes the limits", () => {
-    // The same envelop pipeline as the server's, without a server: only parse and validate run.
+  it("every document of the web app and the bridge passes the limits, its pages at their largest", () => {
+    // The same envelop pipeline as the server's, without a server: parse, validate, then the cost at run time.
     const yoga = createParleyYoga({
       graphqlLimits: DEFAULT_GRAPHQL_LIMITS,
       transportLimits: DEFAULT_TRANSPORT_LIMITS,
@@ -357,10 +365,86 @@ describe("GraphQL document limits (defaults)", () => {
     ];
     expect(documents.length).toBeGreaterThanOrEqual(3);
     for (const { path, source } of documents) {
-      const errors: readonly GraphQLError[] = validate(schema, parse(source));
+      const document: DocumentNode = parse(source);
+      const errors: readonly GraphQLError[] = validate(schema, document);
       const limitErrors = errors.filter((error) => error.extensions?.limit);
       expect(limitErrors.map((error) => `${path}: ${error.message}`)).toEqual([]);
+      for (const operation of document.definitions) {
+        if (operation.kind !== Kind.OPERATION_DEFINITION) continue;
+        const variableValues = largestVariables(operation);
+        const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues);
+        expect(coerced.errors, path).toBeUndefined(); // or the cost check would skip it
+        const args = { schema, document, variableValues, operationName: operation.name?.value };
+        expect(costRefusal(args, DEFAULT_GRAPHQL_LIMITS.maxCost)?.message, path).toBeUndefined();
+      }
     }
+  });
+});
+
+/** Every Int variable at the largest page, every other one set to something valid of its type. */
+function largestVariables(operation: OperationDefinitionNode): Record<string, unknown> {
+  const samples: Record<string, unknown> = { Int: MAX_PAGE_SIZE, ID: randomUUID(), String: "x", Boolean: true };
+  const entries = (operation.variableDefinitions ?? []).map((definition) => {
+    let type = definition.type;
+    while (type.kind !== Kind.NAMED_TYPE) type = type.type;
+    return [definition.variable.name.value, samples[type.name.value]];
+  });
+  return Object.fromEntries(entries);
+}
+
+describe("GraphQL cost with variables", () => {
+  let server: TestServer;
+  let alice: TestUser;
+  beforeAll(async () => {
+    server = await startServer();
+    alice = await signUp(server);
+  });
+  afterAll(() => server.stop());
+
+  // 15 aliases (the alias limit) of 20 chats × 100 messages: 30,000 messages in one request
+  const ALIASED = `query($chats: Int, $n: Int) { ${Array.from(
+    { length: 15 },
+    (_, i) => `a${i}: chats(first: $chats) { nodes { messages(first: $n) { nodes { id content createdAt } } } }`,
+  ).join(" ")} }`;
+
+  it("15 aliases with variable page sizes are refused over HTTP as BAD_USER_INPUT with extensions.limit", async () => {
+    const result = await gql(server, ALIASED, { chats: 20, n: 100 }, alice);
+    expect(result.data).toBeUndefined();
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors?.[0]?.message).toMatch(/Cost limit of 20000 exceeded/);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", limit: "maxCost" });
+  });
+
+  it("and over graphql-ws, as an operation error that leaves the socket open", async () => {
+    const socket = liveClient(server, alice);
+    const result = await socket.run(ALIASED, { chats: 20, n: 100 });
+    expect(result.data).toBeUndefined();
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", limit: "maxCost" });
+    expect(await socket.run("{ me { username } }")).toEqual({ data: { me: { username: alice.username } } });
+    expect(socket.closes()).toBe(0);
+    await socket.client.dispose();
+  });
+
+  it("the same document with small pages runs: variables count at their value", async () => {
+    const result = await gql(server, ALIASED, { chats: 1, n: 5 }, alice);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.a14.nodes).toEqual([]);
+  });
+
+  it("a variable's default counts, and an omitted page size counts as the largest page", async () => {
+    const nested = "nodes { messages(first: $n) { nodes { id content sender { username } } } }";
+    const withDefault = await gql(server, `query($n: Int = 100) { chats(first: 100) { ${nested} } }`, {}, alice);
+    expect(withDefault.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", limit: "maxCost" });
+    const omitted = await gql(server, "{ chats { nodes { messages { nodes { id content sender { username } } } } } }");
+    expect(omitted.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", limit: "maxCost" });
+    // only the operation that runs counts
+    const two = `query Small { me { username } } query Big($n: Int = 100) { chats(first: 100) { ${nested} } }`;
+    const small = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${alice.token}` },
+      body: JSON.stringify({ query: two, operationName: "Small" }),
+    });
+    expect(await small.json()).toEqual({ data: { me: { username: alice.username } } });
   });
 });
 
