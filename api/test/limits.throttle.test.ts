@@ -111,7 +111,7 @@ describe("logIn throttling, default limits", () => {
   });
 });
 
-describe("logIn throttling per account and address (10 failures per address and account, 50 per account)", () => {
+describe("logIn throttling (loginFailures 2: 2 per account and address, 20 per address, 10 per account)", () => {
   // loginFailures 2: 2 per account and address, 20 per address, 10 per account from unknown addresses
   const limits = rateLimitConfig({
     messagesBurst: 50,
