@@ -5,6 +5,7 @@ import { createDb, type Db } from "@parley/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notificationEventsOf } from "../src/domains/notifications/notifications.events.ts";
 import { NotificationsService } from "../src/domains/notifications/notifications.service.ts";
+import { publicUserSelect } from "../src/domains/users/users.service.ts";
 import { createLogger } from "../src/infra/logger.ts";
 import { createEventBus, type EventBus } from "../src/realtime/event-bus.ts";
 import {
@@ -128,8 +129,13 @@ describe("NEW_FRIEND", () => {
     await refused(alice, ADD_FRIEND, { u: bob.username }, "CONFLICT");
     expect((await list(bob)).totalCount).toBe(1);
     await as(alice, REMOVE_FRIEND, { u: bob.username });
-    await as(alice, ADD_FRIEND, { u: bob.username }); // sentinel: following again notifies again
-    expect((await socket.next()).notification).toMatchObject({ kind: "NEW_FRIEND", isRead: false });
+    await as(alice, ADD_FRIEND, { u: bob.username }); // following again within a day notifies no more
+    const [carol] = await users(1);
+    await as(carol, ADD_FRIEND, { u: bob.username }); // sentinel
+    expect((await socket.next()).notification).toMatchObject({
+      kind: "NEW_FRIEND",
+      actor: { username: carol.username },
+    });
     expect((await list(bob)).totalCount).toBe(2);
     socket.close();
   });
@@ -192,12 +198,10 @@ describe("reading", () => {
 describe("paging", () => {
   it("pages through a few hundred notifications, newest first, with either filter", async () => {
     const [star, ...fans] = await users(5);
-    const cycles = 50; // each cycle: addFriend + removeFriend = one NEW_FRIEND for the star
+    const cycles = 50; // NEW_FRIEND rows per fan, written as addFriend writes one (which does so once a day per pair)
     const follow = async (fan: TestUser, times: number) => {
-      for (let i = 0; i < times; i++) {
-        await as(fan, ADD_FRIEND, { u: star.username });
-        await as(fan, REMOVE_FRIEND, { u: star.username });
-      }
+      const actor = await server.app.prisma.user.findUniqueOrThrow({ where: { id: fan.id }, select: publicUserSelect });
+      for (let i = 0; i < times; i++) await server.app.services.notifications.newFriend(actor, star.id);
     };
     await Promise.all(fans.map((fan) => follow(fan, cycles / 2)));
     const readBefore = (await as(star, MARK_ALL_READ)).markAllNotificationsRead;
