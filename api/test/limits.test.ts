@@ -15,7 +15,7 @@ import { type Client, createClient } from "graphql-ws";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { costRefusal, DEFAULT_GRAPHQL_LIMITS } from "../src/graphql/armor.ts";
+import { costCheck, DEFAULT_GRAPHQL_LIMITS } from "../src/graphql/armor.ts";
 import { MAX_PAGE_SIZE } from "../src/graphql/pagination.ts";
 import { DEFAULT_TRANSPORT_LIMITS } from "../src/graphql/transport-limits.ts";
 import { createParleyYoga, type Deps } from "../src/graphql/yoga.ts";
@@ -375,7 +375,7 @@ describe("GraphQL document limits (defaults)", () => {
         const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues);
         expect(coerced.errors, path).toBeUndefined(); // or the cost check would skip it
         const args = { schema, document, variableValues, operationName: operation.name?.value };
-        expect(costRefusal(args, DEFAULT_GRAPHQL_LIMITS.maxCost)?.message, path).toBeUndefined();
+        expect(costCheck(DEFAULT_GRAPHQL_LIMITS.maxCost)(args)?.message, path).toBeUndefined();
       }
     }
   });
