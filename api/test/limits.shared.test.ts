@@ -17,7 +17,11 @@ import {
 } from "./harness.ts";
 
 // A window far longer than the test: the count can only come from the two instances adding up.
-const STRICT: RateLimitConfig = { ...GENEROUS_RATE_LIMITS, sendMessage: { points: 3, duration: 60 } };
+const STRICT: RateLimitConfig = {
+  ...GENEROUS_RATE_LIMITS,
+  sendMessage: { points: 3, duration: 60 },
+  loginAccountAddress: { points: 2, duration: 60 },
+};
 
 let database: TestDatabase;
 let one: TestServer;
@@ -59,6 +63,20 @@ it("sendMessage: messages sent through either instance count against one limit",
   expect((await gql(two, SEND, { c: chatId, t: "hi alice" }, bob)).errors).toBeUndefined();
   const history = await gql(one, `query($c: ID!) { chat(id: $c) { messages { totalCount } } }`, { c: chatId }, bob);
   expect(history.data?.chat.messages.totalCount).toBe(4);
+});
+
+it("logIn: failures through either instance count against one limit", async () => {
+  const user = await signUp(one);
+  const logIn = (server: TestServer, password: string) =>
+    gql(server, "mutation($l: String!, $p: String!) { logIn(login: $l, password: $p) { accessToken } }", {
+      l: user.username,
+      p: password,
+    });
+  expect(codeOf(await logIn(one, "wrong1pass"))).toBe("UNAUTHENTICATED");
+  expect(codeOf(await logIn(two, "wrong2pass"))).toBe("UNAUTHENTICATED");
+  // each instance alone has seen one failure
+  expect(codeOf(await logIn(one, "correct1horse"))).toBe("RATE_LIMITED");
+  expect(codeOf(await logIn(two, "correct1horse"))).toBe("RATE_LIMITED");
 });
 
 it("invitations: two limiters on two Redis connections share one count", async () => {

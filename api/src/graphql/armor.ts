@@ -38,7 +38,7 @@ export interface GraphqlLimits {
 /**
  * The deepest field path in this schema is 6 (`chats { nodes { messages { nodes { sender { username } } } } }`);
  * 10 leaves room for fragments, which count as a level each. A full page of 100 chats or 100 messages with every
- * field costs about 11,000 (the web app's chat list costs about 7,000 at its largest page); nested pages
+ * field costs about 11,000 (the web app's chat list costs about 6,400 at its largest page); nested pages
  * (`chats(first: 100) { nodes { messages(first: 100) … } }`) cost about 390,000. No client document aliases or
  * uses directives today, and GraphiQL's introspection query (whose `__schema` armor exempts from depth and cost)
  * is under 200 tokens.
@@ -94,40 +94,48 @@ export function armorPlugins(limits: GraphqlLimits): Plugin[] {
 }
 
 function costPlugin(maxCost: number): Plugin {
+  const refusalOf = costCheck(maxCost);
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const error = costRefusal(args, maxCost);
+      const error = refusalOf(args);
       if (error) setResultAndStopExecution({ errors: [error] });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const error = costRefusal(args, maxCost);
+      const error = refusalOf(args);
       if (error) setResultAndStopExecution({ errors: [error] });
     },
   };
 }
 
+type CostArgs = Pick<ExecutionArgs, "schema" | "document" | "variableValues" | "operationName">;
+
 /**
  * armor's cost of the operation that runs, with every page counted at its size: BAD_USER_INPUT when over
  * `maxCost`. Undefined when within it, or when the operation or its variables are invalid (execution reports it).
+ * An operation whose pages take no variable always costs the same: its verdict is kept with it (yoga caches
+ * parsed documents, so a sendMessage pays a lookup).
  */
-export function costRefusal(
-  args: Pick<ExecutionArgs, "schema" | "document" | "variableValues" | "operationName">,
-  maxCost: number,
-): GraphQLError | undefined {
-  const operation = getOperationAST(args.document, args.operationName);
-  if (!operation) return undefined;
-  const variables = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {}, {
-    maxErrors: 1,
-  });
-  if (!variables.coerced) return undefined;
-  let refused: GraphQLError | undefined;
-  const rule = costLimitRule({
-    maxCost,
-    propagateOnRejection: false,
-    onReject: [(_context: unknown, error: GraphQLError) => (refused = refusal(error, "maxCost"))],
-  });
-  validate(args.schema, pagedDocument(args.schema, args.document, operation, variables.coerced), [rule]);
-  return refused;
+export function costCheck(maxCost: number): (args: CostArgs) => GraphQLError | undefined {
+  const fixed = new WeakMap<OperationDefinitionNode, { refused: GraphQLError | undefined }>();
+  return (args) => {
+    const operation = getOperationAST(args.document, args.operationName);
+    if (!operation) return undefined;
+    const known = fixed.get(operation);
+    if (known) return known.refused;
+    const definitions = operation.variableDefinitions ?? [];
+    const variables = getVariableValues(args.schema, definitions, args.variableValues ?? {}, { maxErrors: 1 });
+    if (!variables.coerced) return undefined;
+    let refused: GraphQLError | undefined;
+    const rule = costLimitRule({
+      maxCost,
+      propagateOnRejection: false,
+      onReject: [(_context: unknown, error: GraphQLError) => (refused = refusal(error, "maxCost"))],
+    });
+    const paged = pagedDocument(args.schema, args.document, operation, variables.coerced);
+    validate(args.schema, paged.document, [rule]);
+    if (!paged.variablePages) fixed.set(operation, { refused });
+    return refused;
+  };
 }
 
 /**
@@ -140,18 +148,20 @@ function pagedDocument(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
-): DocumentNode {
+): { document: DocumentNode; variablePages: boolean } {
   const definitions = document.definitions.filter(
     (definition) => definition === operation || definition.kind === Kind.FRAGMENT_DEFINITION,
   );
   const typeInfo = new TypeInfo(schema);
-  return visit(
+  let variablePages = false;
+  const paged = visit(
     { ...document, definitions },
     visitWithTypeInfo(typeInfo, {
       Field(node): FieldNode | undefined {
         if (!typeInfo.getFieldDef()?.args.some((arg) => arg.name === "first")) return undefined;
         const others = (node.arguments ?? []).filter((arg) => arg.name.value !== "first");
         const given = node.arguments?.find((arg) => arg.name.value === "first")?.value;
+        variablePages ||= given?.kind === Kind.VARIABLE;
         const first: ArgumentNode = {
           kind: Kind.ARGUMENT,
           name: { kind: Kind.NAME, value: "first" },
@@ -161,6 +171,7 @@ function pagedDocument(
       },
     }),
   );
+  return { document: paged, variablePages };
 }
 
 function pageSize(value: ValueNode | undefined, variables: Record<string, unknown>): IntValueNode {
