@@ -66,7 +66,9 @@ async function chatPair(server: TestServer) {
 describe("sendMessage rate limit, default settings (a burst of 50, 5 a second)", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ config: { rateLimits: DEFAULT_RATE_LIMITS } });
+    // its own Redis key prefix: the default sign-up limit counts per address, and other suites sign up from 127.0.0.1
+    const redisKeyPrefix = `test-${randomUUID()}:`;
+    server = await startServer({ config: { rateLimits: DEFAULT_RATE_LIMITS, redisKeyPrefix } });
   });
   afterAll(() => server.stop());
 
