@@ -13,6 +13,7 @@ import {
   type NotificationsService,
   payloadFromSql,
 } from "../notifications/notifications.service.ts";
+import { eitherBlockedSql } from "../users/blocks.ts";
 import { publicUserSelect } from "../users/users.service.ts";
 
 export const TOURNAMENT_SIZES: readonly number[] = [4, 8];
@@ -258,10 +259,7 @@ WITH open_tournament AS (
 ), receivers AS (
   SELECT u.id FROM users u
   WHERE u.id > $4::uuid AND u.id <> $2::uuid
-    AND NOT EXISTS (
-      SELECT 1 FROM blocks b
-      WHERE (b.blocker_id = u.id AND b.blocked_id = $2::uuid) OR (b.blocker_id = $2::uuid AND b.blocked_id = u.id)
-    )
+    AND NOT ${eitherBlockedSql("u.id", "$2::uuid")}
   ORDER BY u.id LIMIT $5::int
 )
 INSERT INTO notifications (id, receiver_id, actor_id, kind, data, tournament_id)
