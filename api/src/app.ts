@@ -10,6 +10,7 @@ import { cronRoute } from "./domains/presence/presence.cron.ts";
 import { createPresence } from "./domains/presence/presence.service.ts";
 import { TournamentsService } from "./domains/tournaments/tournaments.service.ts";
 import { AuthService } from "./domains/users/auth.service.ts";
+import { Sessions } from "./domains/users/sessions.ts";
 import { UsersService } from "./domains/users/users.service.ts";
 import type { Services } from "./graphql/context.ts";
 import { opsPlugin } from "./graphql/ops-plugin.ts";
@@ -85,10 +86,11 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     logger,
   });
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtl, config.refreshTokenTtl);
+  const sessions = new Sessions(tokens, db.prisma, bus, logger);
   const notifications = new NotificationsService(db.prisma, bus, logger);
   const users = new UsersService(db.prisma, notifications, limits);
   const services: Services = {
-    auth: new AuthService(db.prisma, tokens, limits),
+    auth: new AuthService(db.prisma, tokens, limits, sessions),
     users,
     notifications,
     tournaments: new TournamentsService(db.prisma, db.sql, notifications, logger, limits),
@@ -107,7 +109,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     bus,
     services,
     cookieSecure: config.cookieSecure,
-    tokens,
+    sessions,
     logger,
     graphqlLimits: config.graphqlLimits,
     originPolicy,
@@ -122,7 +124,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
   const server = createServer(
     withOps(ops, (request, response) => cron(request, response) || void yoga(request, response)),
   );
-  const ws = attachGraphqlWs(server, yoga, tokens, presence, {
+  const ws = attachGraphqlWs(server, yoga, sessions, presence, {
     originPolicy,
     limits: config.transportLimits,
     trustProxy: config.trustProxy,
@@ -133,6 +135,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     writerQueueDepth: () => services.chat.writerLoad().queueDepth,
     dbPool: () => db.poolUse(),
   });
+  await sessions.start(); // hears ended sessions of every instance before serving
   await presence.start(scheduler); // registers this instance, schedules heartbeat and sweep
   scheduler.every(INVITATION_EXPIRY_INTERVAL_MS, "invitations-expire", () => services.invitations.expireInvitations());
 
@@ -170,6 +173,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
       await scheduler.stop();
       await presence.stop(); // this instance's socket records go: their users go offline unless connected elsewhere
       await ws.close();
+      await sessions.stop();
       server.closeAllConnections();
       await serverClosed;
       await services.tournaments.stop(); // running fan-outs end after their current batch

@@ -2,7 +2,16 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TokenService } from "../src/infra/auth.ts";
-import { codeOf, type GqlResult, gql, JWT_SECRET, signUp, startServer, type TestServer } from "./harness.ts";
+import {
+  codeOf,
+  type GqlResult,
+  gql,
+  JWT_SECRET,
+  sessionIdOf,
+  signUp,
+  startServer,
+  type TestServer,
+} from "./harness.ts";
 
 const PASSWORD = "correct1horse";
 
@@ -227,7 +236,10 @@ describe("access tokens", () => {
 
   it("refuses a token signed with another secret", async () => {
     const user = await signUp(server);
-    const forged = await new TokenService(`${JWT_SECRET}-but-not-ours`, 900, 3600).signAccess(user.id);
+    const forged = await new TokenService(`${JWT_SECRET}-but-not-ours`, 900, 3600).signAccess(
+      user.id,
+      sessionIdOf(user),
+    );
     const result = await me({ token: forged.token });
     expect(codeOf(result)).toBe("UNAUTHENTICATED");
     expect(result.errors?.[0]?.message).not.toBe("Your session has expired.");
@@ -235,7 +247,7 @@ describe("access tokens", () => {
 
   it("refuses an expired token, saying the session has expired", async () => {
     const user = await signUp(server);
-    const expired = await new TokenService(JWT_SECRET, -60, 60).signAccess(user.id);
+    const expired = await new TokenService(JWT_SECRET, -60, 60).signAccess(user.id, sessionIdOf(user));
     for (const auth of [{ token: expired.token }, { cookie: `access_token=${expired.token}` }]) {
       const result = await me(auth);
       expect(codeOf(result)).toBe("UNAUTHENTICATED");

@@ -1,6 +1,7 @@
 // Test harness: real app instances on port 0, real HTTP and graphql-ws clients, fresh databases.
 import { randomBytes } from "node:crypto";
 import { type Client, createClient } from "graphql-ws";
+import { decodeJwt } from "jose";
 import pg from "pg";
 import { expect } from "vitest";
 import WebSocket from "ws";
@@ -141,6 +142,9 @@ export interface TestUser {
   token: string;
   refreshToken: string;
 }
+
+/** The session (`sid`) of a user's access token: to sign other tokens of that session in tests. */
+export const sessionIdOf = (user: { token: string }) => String(decodeJwt(user.token).sid);
 
 let counter = 0;
 export async function signUp(server: { url: string }, username = `user${++counter}_${randomBytes(3).toString("hex")}`) {

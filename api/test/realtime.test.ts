@@ -8,6 +8,7 @@ import {
   JWT_SECRET,
   openChat,
   SEND,
+  sessionIdOf,
   signUp,
   startServer,
   type TestServer,
@@ -212,7 +213,7 @@ describe("WebSocket authentication", () => {
   it("refuses a socket without a valid token with 4403", async () => {
     expect(await closeCodeOf()).toBe(4403);
     expect(await closeCodeOf({ authorization: "Bearer not-a-jwt" })).toBe(4403);
-    const expired = await new TokenService(JWT_SECRET, -60, 60).signAccess(alice.id);
+    const expired = await new TokenService(JWT_SECRET, -60, 60).signAccess(alice.id, sessionIdOf(alice));
     expect(await closeCodeOf({ accessToken: expired.token })).toBe(4403);
   });
 
@@ -229,7 +230,7 @@ describe("WebSocket authentication", () => {
   });
 
   it("closes an open socket with 4403 when its token expires", async () => {
-    const shortLived = await new TokenService(JWT_SECRET, 1, 60).signAccess(alice.id);
+    const shortLived = await new TokenService(JWT_SECRET, 1, 60).signAccess(alice.id, sessionIdOf(alice));
     const started = Date.now();
     expect(await closeCodeOf({ accessToken: shortLived.token })).toBe(4403);
     expect(Date.now() - started).toBeLessThan(5000);

@@ -25,6 +25,8 @@ export interface Services {
 
 export interface Viewer {
   id: string;
+  /** the session of the access token (logging out ends it) */
+  sessionId: string;
   /** access token expiry, epoch seconds */
   tokenExp: number;
 }

@@ -21,7 +21,8 @@ export class ParleyError extends GraphQLError {
 export const unauthenticated = (message = "You must be logged in.") => new ParleyError("UNAUTHENTICATED", message);
 export const forbidden = (message: string) => new ParleyError("FORBIDDEN", message);
 export const notFound = (message: string) => new ParleyError("NOT_FOUND", message);
-export const conflict = (message: string) => new ParleyError("CONFLICT", message);
+export const conflict = (message: string, field?: string) =>
+  new ParleyError("CONFLICT", message, field ? { field } : {});
 export const badInput = (message: string, field?: string) =>
   new ParleyError("BAD_USER_INPUT", message, field ? { field } : {});
 /** Over a rate limit: `retryAfter` is whole seconds until the next attempt can succeed. */

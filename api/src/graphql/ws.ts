@@ -5,7 +5,8 @@ import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { PresenceService, PresenceSocket } from "../domains/presence/presence.service.ts";
-import { accessTokenFrom, type TokenService } from "../infra/auth.ts";
+import type { Sessions } from "../domains/users/sessions.ts";
+import { accessTokenFrom } from "../infra/auth.ts";
 import { clientAddress } from "../infra/client-address.ts";
 import { nodeHeaders, type OriginPolicy } from "../infra/origin-policy.ts";
 import { ParleyError } from "./errors.ts";
@@ -30,6 +31,8 @@ type SocketState = {
   id: string;
   token: string | undefined;
   expiryTimer: NodeJS.Timeout;
+  /** stops closing this socket when its session ends */
+  unwatchSession: () => void;
   /** this socket as presence counts it, once authenticated */
   presence: PresenceSocket | undefined;
   /** set once the socket counts towards its user's WS_MAX_SOCKETS_PER_USER */
@@ -52,7 +55,7 @@ export interface WsOptions {
 export function attachGraphqlWs(
   server: Server,
   yoga: ParleyYoga,
-  tokens: TokenService,
+  sessions: Sessions,
   presence: Pick<PresenceService, "openSocket">,
   { originPolicy, limits, trustProxy }: WsOptions,
 ) {
@@ -76,27 +79,31 @@ export function attachGraphqlWs(
             authorization: stringParam(params?.authorization),
             cookie: ctx.extra.request.headers.cookie,
           });
-        const check = await tokens.verifyAccess(token);
+        const check = await sessions.resolve(token);
         if (!check.ok) return false;
-        if (!sockets.open(check.claims.userId)) {
+        if (!sockets.open(check.viewer.id)) {
           ctx.extra.socket.close(
             ParleyCloseCode.TooManySockets,
             `Too many sockets (limit ${limits.maxSocketsPerUser})`,
           );
           return false;
         }
-        ctx.extra.userId = check.claims.userId;
+        ctx.extra.userId = check.viewer.id;
         ctx.extra.token = token;
         ctx.extra.id = randomUUID();
-        const ms = check.claims.exp * 1000 - Date.now();
+        const ms = check.viewer.tokenExp * 1000 - Date.now();
         ctx.extra.expiryTimer = setTimeout(() => ctx.extra.socket.close(CloseCode.Forbidden, "Token expired"), ms);
+        ctx.extra.unwatchSession = sessions.watch(check.viewer.sessionId, () =>
+          ctx.extra.socket.close(CloseCode.Forbidden, "Session ended"),
+        );
         // An open socket keeps its user online (protocol §7): recorded before the ack.
-        ctx.extra.presence = presence.openSocket(check.claims.userId);
+        ctx.extra.presence = presence.openSocket(check.viewer.id);
         await ctx.extra.presence.opened;
         return true;
       },
       onClose: (ctx) => {
         clearTimeout(ctx.extra.expiryTimer);
+        ctx.extra.unwatchSession?.();
         void ctx.extra.presence?.close();
         if (ctx.extra.userId) sockets.close(ctx.extra.userId);
       },

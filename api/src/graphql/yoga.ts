@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
-import { accessTokenFrom, readCookie, type TokenService } from "../infra/auth.ts";
+import type { Sessions } from "../domains/users/sessions.ts";
+import { accessTokenFrom, readCookie } from "../infra/auth.ts";
 import { clientAddress } from "../infra/client-address.ts";
 import { currentLogger, type Logger, operationLogger } from "../infra/logger.ts";
 import type { OriginPolicy } from "../infra/origin-policy.ts";
@@ -12,7 +13,7 @@ import type { TransportLimits } from "./transport-limits.ts";
 import { bodyLimit, boundedMessage, originGuard, requestParseErrors, sessionExpiry } from "./transport-plugins.ts";
 
 export type Deps = Pick<Context, "prisma" | "bus" | "services" | "cookieSecure"> & {
-  tokens: TokenService;
+  sessions: Sessions;
   logger: Logger;
   graphqlLimits: GraphqlLimits;
   originPolicy: OriginPolicy;
@@ -69,8 +70,8 @@ export function createParleyYoga(deps: Deps): ParleyYoga {
         initial.transport === "ws"
           ? initial.token
           : accessTokenFrom({ authorization: initial.request.headers.get("authorization"), cookie });
-      const check = await deps.tokens.verifyAccess(token);
-      const viewer: Viewer | null = check.ok ? { id: check.claims.userId, tokenExp: check.claims.exp } : null;
+      const check = await deps.sessions.resolve(token);
+      const viewer: Viewer | null = check.ok ? check.viewer : null;
       // An authenticated HTTP request is activity (protocol §7); operations on a socket are not. Not awaited.
       if (viewer && initial.transport !== "ws") deps.services.presence.activity(viewer.id);
       const cookies = initial.request ? [] : undefined;

@@ -2,16 +2,22 @@ import { createHash, randomBytes } from "node:crypto";
 import { parse, serialize } from "cookie";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { LRUCache } from "lru-cache";
+import { z } from "zod";
 
 export interface AccessClaims {
   userId: string;
+  /** the session (log-in) this token belongs to: logging out ends it */
+  sessionId: string;
   /** expiry, epoch seconds */
   exp: number;
 }
 
 export type TokenCheck = { ok: true; claims: AccessClaims } | { ok: false; reason: "missing" | "invalid" | "expired" };
 
-/** Short-lived HS256 access tokens (sub = user id) and opaque refresh tokens stored hashed. */
+/** Ids are UUIDs: a token with anything else in them is refused before it reaches a query. */
+const claimsSchema = z.object({ sub: z.uuid(), sid: z.uuid(), exp: z.number().int() });
+
+/** Short-lived HS256 access tokens (sub = user id, sid = session id) and opaque refresh tokens stored hashed. */
 export class TokenService {
   readonly #key: Uint8Array;
   /** A verified token stays valid until it expires: skip the HMAC on every request of a session. */
@@ -25,10 +31,10 @@ export class TokenService {
     this.#key = new TextEncoder().encode(secret);
   }
 
-  async signAccess(userId: string): Promise<{ token: string; expiresAt: Date }> {
+  async signAccess(userId: string, sessionId: string): Promise<{ token: string; expiresAt: Date }> {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + this.accessTtl;
-    const token = await new SignJWT({})
+    const token = await new SignJWT({ sid: sessionId })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(userId)
       .setIssuedAt(now)
@@ -43,8 +49,9 @@ export class TokenService {
     if (cached) return cached.exp * 1000 > Date.now() ? { ok: true, claims: cached } : { ok: false, reason: "expired" };
     try {
       const { payload } = await jwtVerify(token, this.#key, { algorithms: ["HS256"] });
-      if (typeof payload.sub !== "string" || typeof payload.exp !== "number") return { ok: false, reason: "invalid" };
-      const claims = { userId: payload.sub, exp: payload.exp };
+      const parsed = claimsSchema.safeParse(payload);
+      if (!parsed.success) return { ok: false, reason: "invalid" };
+      const claims = { userId: parsed.data.sub, sessionId: parsed.data.sid, exp: parsed.data.exp };
       this.#verified.set(token, claims, { ttl: claims.exp * 1000 - Date.now() });
       return { ok: true, claims };
     } catch (error) {

@@ -3,6 +3,7 @@ import type { GameEvent } from "../domains/games/games.events.ts";
 import type { InvitationEvent } from "../domains/invitations/invitations.events.ts";
 import type { NotificationEvent } from "../domains/notifications/notifications.events.ts";
 import type { PresenceEvent } from "../domains/presence/presence.events.ts";
+import type { SessionEndedEvent } from "../domains/users/users.events.ts";
 import type { EventBus } from "./event-bus.ts";
 
 /** A pub/sub channel name that carries events of type T. Build topics only through `topics`. */
@@ -21,6 +22,8 @@ export const topics = {
   inbox: (userId: string) => `user:${userId}` as Topic<InboxEvent>,
   /** Presence is the exception to per-user inboxes: one shared channel, the profile carried inline. */
   presence: "presence" as Topic<PresenceEvent>,
+  /** Ended sessions, for every instance's auth cache and sockets. */
+  sessions: "sessions" as Topic<SessionEndedEvent>,
 };
 
 /**

@@ -57,7 +57,7 @@ builder.mutationFields((t) => ({
     description: "Revoke the refresh token (argument or cookie) and clear the session cookies.",
     args: { refreshToken: t.arg.string({ required: false }) },
     resolve: async (_root, args, ctx) => {
-      await ctx.services.auth.logOut(requireViewer(ctx).id, args.refreshToken ?? ctx.refreshCookie);
+      await ctx.services.auth.logOut(requireViewer(ctx), args.refreshToken ?? ctx.refreshCookie);
       ctx.cookies?.push(
         serializeCookie("access_token", "", { secure: ctx.cookieSecure, maxAge: 0 }),
         serializeCookie("refresh_token", "", { secure: ctx.cookieSecure, maxAge: 0 }),
