@@ -3,6 +3,7 @@ import { getDatamodel } from "@parley/db/pothos-types";
 import SchemaBuilder from "@pothos/core";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import { GraphQLScalarType, Kind } from "graphql";
+import { boundsPlugin } from "./bounds.ts";
 import type { Context } from "./context.ts";
 
 export const builder = new SchemaBuilder<{
@@ -15,7 +16,7 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [PrismaPlugin],
+  plugins: [boundsPlugin, PrismaPlugin],
   defaultFieldNullability: false,
   prisma: {
     client: (ctx) => ctx.prisma,

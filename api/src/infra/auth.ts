@@ -14,6 +14,9 @@ export interface AccessClaims {
 
 export type TokenCheck = { ok: true; claims: AccessClaims } | { ok: false; reason: "missing" | "invalid" | "expired" };
 
+/** Refresh tokens are 43 characters (32 random bytes, base64url). */
+export const REFRESH_TOKEN_MAX_LENGTH = 64;
+
 /** Ids are UUIDs: a token with anything else in them is refused before it reaches a query. */
 const claimsSchema = z.object({ sub: z.uuid(), sid: z.uuid(), exp: z.number().int() });
 

@@ -1,13 +1,18 @@
 import type { Chat } from "@parley/db";
 import { queryFromInfo } from "@pothos/plugin-prisma";
+import { roomFor } from "../../graphql/bounds.ts";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
 import { eventUnion } from "../../graphql/event-streams.ts";
 import { MAX_PAGE_SIZE, pageArgs, pageWindow } from "../../graphql/pagination.ts";
 import { UserRef, userViewSelect } from "../users/users.schema.ts";
+import { USERNAME_MAX } from "../users/users.validation.ts";
 import { type ChatEvent, chatEventsOf, type MessagePayload } from "./chat.events.ts";
 import { peerOf } from "./chat.pair.ts";
-import { MAX_CLIENT_MESSAGE_ID_LENGTH } from "./chat.service.ts";
+import { MAX_CLIENT_MESSAGE_ID_LENGTH, MAX_CLIENT_TIMESTAMP_LENGTH, MAX_MESSAGE_LENGTH } from "./chat.service.ts";
+
+/** Cursors are short digit strings (chat.service parseCursor checks their format). */
+const MAX_CURSOR_LENGTH = 16;
 
 /** Resolved from the payload shape, which queries and events share: delivering a message costs no query. */
 export const MessageRef = builder.objectRef<MessagePayload>("Message").implement({
@@ -86,15 +91,14 @@ export const ChatRef = builder.prismaObject("Chat", {
         "first, so a reconnecting client catches up in order.",
       args: {
         first: t.arg.int({ required: false, description: `Page size, 1 to ${MAX_PAGE_SIZE} (default 30).` }),
-        before: t.arg.string({ required: false }),
-        after: t.arg.string({ required: false }),
+        before: t.arg.string({ required: false, maxLength: MAX_CURSOR_LENGTH }),
+        after: t.arg.string({ required: false, maxLength: MAX_CURSOR_LENGTH }),
         offset: t.arg.int({ required: false }),
       },
-      resolve: (chat, args, ctx) =>
-        ctx.services.chat.messages(requireViewer(ctx).id, chat, {
-          ...args,
-          first: pageWindow({ first: args.first }, 30).take,
-        }),
+      resolve: (chat, args, ctx) => {
+        const { take, skip } = pageWindow(args, 30);
+        return ctx.services.chat.messages(requireViewer(ctx).id, chat, { ...args, first: take, offset: skip });
+      },
     }),
   }),
 });
@@ -135,7 +139,7 @@ builder.queryFields((t) => ({
     type: ChatRef,
     nullable: true,
     description: "My chat with a user, or null if we have none yet.",
-    args: { username: t.arg.string({ required: true }) },
+    args: { username: t.arg.string({ required: true, maxLength: roomFor(USERNAME_MAX) }) },
     resolve: (query, _root, args, ctx) => ctx.services.chat.chatWith(requireViewer(ctx).id, args.username, query),
   }),
 }));
@@ -144,7 +148,7 @@ builder.mutationFields((t) => ({
   openChat: t.field({
     type: OpenChatPayload,
     description: "Get or create my chat with a user.",
-    args: { username: t.arg.string({ required: true }) },
+    args: { username: t.arg.string({ required: true, maxLength: roomFor(USERNAME_MAX) }) },
     resolve: (_root, args, ctx) => ctx.services.chat.openChat(requireViewer(ctx).id, args.username),
   }),
   sendMessage: t.field({
@@ -152,10 +156,11 @@ builder.mutationFields((t) => ({
     description: "Send 1 to 255 characters; both participants' sockets receive a MessageSentEvent.",
     args: {
       chatId: t.arg.id({ required: true }),
-      content: t.arg.string({ required: true }),
-      clientTimestamp: t.arg.string({ required: false }),
+      content: t.arg.string({ required: true, maxLength: roomFor(MAX_MESSAGE_LENGTH) }),
+      clientTimestamp: t.arg.string({ required: false, maxLength: MAX_CLIENT_TIMESTAMP_LENGTH }),
       clientMessageId: t.arg.string({
         required: false,
+        maxLength: roomFor(MAX_CLIENT_MESSAGE_ID_LENGTH),
         description:
           `Idempotency key, unique per sender (1 to ${MAX_CLIENT_MESSAGE_ID_LENGTH} characters): a repeat returns the message already ` +
           "stored under it and sends no second event, so a client can retry a send safely.",

@@ -19,7 +19,7 @@ import { loadMessagePages, type PageRequest } from "./message-pages.ts";
 import { type BatchObserver, MessageWriter, type WriterLimits } from "./message-writer.ts";
 
 export const MAX_MESSAGE_LENGTH = 255;
-const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
+export const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
 export const MAX_CLIENT_MESSAGE_ID_LENGTH = 64;
 const CONTENT_TEXT = storableText({ max: MAX_MESSAGE_LENGTH });
 const CLIENT_TIMESTAMP_TEXT = storableText({ min: 0, max: MAX_CLIENT_TIMESTAMP_LENGTH });

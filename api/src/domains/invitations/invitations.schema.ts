@@ -1,15 +1,18 @@
+import { roomFor } from "../../graphql/bounds.ts";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
 import { eventUnion } from "../../graphql/event-streams.ts";
 import { GameSettingsInput, GameSettingsRef } from "../games/game-settings.schema.ts";
 import { GameEndedEvent, GameRef } from "../games/games.schema.ts";
 import { MeRef, UserRef } from "../users/users.schema.ts";
+import { USERNAME_MAX } from "../users/users.validation.ts";
 import {
   type InvitationEvent,
   type InvitationPayload,
   type InvitationStreamEvent,
   invitationEventsOf,
 } from "./invitations.events.ts";
+import { MAX_CLIENT_ID_LENGTH } from "./refusals.ts";
 
 export const InvitationStatusEnum = builder.enumType("InvitationStatus", {
   values: ["PENDING", "ACCEPTED", "DECLINED", "CANCELLED", "EXPIRED"] as const,
@@ -159,9 +162,13 @@ builder.mutationFields((t) => ({
       "Invite a user to a duel (omitted settings take the defaults). You may have one pending invitation at a " +
       "time; inviting someone who invited you declines theirs. The invitee gets an InvitationReceivedEvent.",
     args: {
-      username: t.arg.string({ required: true }),
+      username: t.arg.string({ required: true, maxLength: roomFor(USERNAME_MAX) }),
       settings: t.arg({ type: GameSettingsInput, required: false }),
-      clientId: t.arg.string({ required: false, description: "Your tab's own id, echoed in events." }),
+      clientId: t.arg.string({
+        required: false,
+        maxLength: roomFor(MAX_CLIENT_ID_LENGTH),
+        description: "Your tab's own id, echoed in events.",
+      }),
     },
     resolve: (_root, args, ctx) =>
       ctx.services.invitations.inviteToDuel(requireViewer(ctx).id, {
@@ -175,16 +182,16 @@ builder.mutationFields((t) => ({
     description:
       "Accept (starts the game; returns the invitation with it) or decline the pending invitation from `username`.",
     args: {
-      username: t.arg.string({ required: true, description: "The inviter." }),
+      username: t.arg.string({ required: true, maxLength: roomFor(USERNAME_MAX), description: "The inviter." }),
       accept: t.arg.boolean({ required: true }),
-      clientId: t.arg.string({ required: false }),
+      clientId: t.arg.string({ required: false, maxLength: roomFor(MAX_CLIENT_ID_LENGTH) }),
     },
     resolve: (_root, args, ctx) => ctx.services.invitations.replyToInvitation(requireViewer(ctx).id, args),
   }),
   cancelInvitation: t.field({
     type: DuelInvitationRef,
     description: "Withdraw my pending invitation to `username`.",
-    args: { username: t.arg.string({ required: true, description: "The invitee." }) },
+    args: { username: t.arg.string({ required: true, maxLength: roomFor(USERNAME_MAX), description: "The invitee." }) },
     resolve: (_root, args, ctx) => ctx.services.invitations.cancelInvitation(requireViewer(ctx).id, args.username),
   }),
 }));

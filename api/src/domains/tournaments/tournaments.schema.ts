@@ -1,3 +1,4 @@
+import { roomFor } from "../../graphql/bounds.ts";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
 import { GameSettingsInput, GameSettingsRef } from "../games/game-settings.schema.ts";
@@ -36,9 +37,17 @@ builder.mutationFields((t) => ({
       "Create a tournament and join it under `alias`. Every other user gets a NEW_TOURNAMENT notification, " +
       "pushed live. FORBIDDEN while I am in a game, a tournament or a pending invitation.",
     args: {
-      name: t.arg.string({ required: true, description: `1 to ${MAX_TOURNAMENT_NAME} characters (trimmed).` }),
+      name: t.arg.string({
+        required: true,
+        maxLength: roomFor(MAX_TOURNAMENT_NAME),
+        description: `1 to ${MAX_TOURNAMENT_NAME} characters (trimmed).`,
+      }),
       requiredParticipants: t.arg.int({ required: true, description: "4 or 8." }),
-      alias: t.arg.string({ required: true, description: `My name in the tournament, 1 to ${MAX_ALIAS} characters.` }),
+      alias: t.arg.string({
+        required: true,
+        maxLength: roomFor(MAX_ALIAS),
+        description: `My name in the tournament, 1 to ${MAX_ALIAS} characters.`,
+      }),
       settings: t.arg({ type: GameSettingsInput, required: false }),
     },
     resolve: (query, _root, args, ctx) => ctx.services.tournaments.create(requireViewer(ctx).id, args, query),

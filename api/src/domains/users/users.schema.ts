@@ -1,8 +1,10 @@
+import { roomFor } from "../../graphql/bounds.ts";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
 import { pageArgs, pageWindow } from "../../graphql/pagination.ts";
 import type { CarriedPresence } from "../presence/presence.events.ts";
 import { DEFAULT_AVATAR, type PublicUser, publicUserSelect } from "./users.service.ts";
+import { NICKNAME_MAX, USERNAME_MAX } from "./users.validation.ts";
 
 /**
  * What the User type resolves from: a stored row or a profile carried in an event, so its fields are defined
@@ -85,7 +87,7 @@ builder.queryFields((t) => ({
   user: t.field({
     type: UserRef,
     description: "A user by username (case-insensitive).",
-    args: { username: t.arg.string({ required: true }) },
+    args: { username: t.arg.string({ required: true, maxLength: roomFor(USERNAME_MAX) }) },
     resolve: async (_root, args, ctx) => {
       requireViewer(ctx);
       return ctx.services.users.requireByUsername(args.username);
@@ -94,7 +96,7 @@ builder.queryFields((t) => ({
   searchUsers: t.field({
     type: UserPage,
     description: "Users whose username or nickname starts with `query` (any case); hides users who blocked me.",
-    args: { query: t.arg.string({ required: true }), ...pageArgs },
+    args: { query: t.arg.string({ required: true, maxLength: roomFor(NICKNAME_MAX) }), ...pageArgs },
     resolve: (_root, args, ctx) => ctx.services.users.search(requireViewer(ctx).id, args.query, pageWindow(args, 20)),
   }),
 }));
@@ -103,7 +105,7 @@ builder.mutationFields((t) => ({
   updateProfile: t.prismaField({
     type: MeRef,
     description: "Change my nickname (1 to 50 characters; shown beside my messages and found by search).",
-    args: { nickname: t.arg.string({ required: true }) },
+    args: { nickname: t.arg.string({ required: true, maxLength: roomFor(NICKNAME_MAX) }) },
     resolve: (_query, _root, args, ctx) => ctx.services.users.updateNickname(requireViewer(ctx).id, args.nickname),
   }),
 }));
@@ -113,7 +115,7 @@ builder.mutationFields((t) => {
     t.field({
       type: UserRef,
       description,
-      args: { username: t.arg.string({ required: true }) },
+      args: { username: t.arg.string({ required: true, maxLength: roomFor(USERNAME_MAX) }) },
       resolve: (_root, args, ctx) => ctx.services.users[action](requireViewer(ctx).id, args.username),
     });
   return {
