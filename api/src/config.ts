@@ -30,54 +30,68 @@ const originList = z
       }),
   );
 
+/** Node timers hold at most 2^31 − 1 ms; past it they fire after 1 ms (every socket closed at once, sweeps in a loop). */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+/** Browsers keep a cookie at most 400 days. */
+export const MAX_COOKIE_SECONDS = 400 * 24 * 3600;
+/** Seconds that end up in a timer: positive and at most MAX_TIMER_SECONDS. */
+const timerSeconds = (fallback: number) =>
+  z.coerce
+    .number()
+    .positive()
+    .max(MAX_TIMER_SECONDS, `at most ${MAX_TIMER_SECONDS} seconds (a Node timer's limit)`)
+    .default(fallback);
+
 /** How long a duel invitation stays pending, seconds. */
 const DEFAULT_INVITATION_TTL = 5 * 60;
 
-const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  HOST: z.string().default("0.0.0.0"),
-  DATABASE_URL: optionalUrl,
-  REDIS_URL: optionalUrl,
-  PARLEY_DATA_DIR: z.string().optional(),
-  JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters").optional(),
-  ACCESS_TOKEN_TTL: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(15 * 60),
-  REFRESH_TOKEN_TTL: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(14 * 24 * 3600),
-  COOKIE_SECURE: z.enum(["true", "false"]).optional(),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  NODE_ENV: z.string().default("development"),
-  RATE_LIMIT_MESSAGES_BURST: positiveInt(RATE_LIMIT_DEFAULTS.messagesBurst),
-  RATE_LIMIT_MESSAGES_PER_SECOND: positiveInt(RATE_LIMIT_DEFAULTS.messagesPerSecond),
-  RATE_LIMIT_INVITATIONS_PER_MINUTE: positiveInt(RATE_LIMIT_DEFAULTS.invitationsPerMinute),
-  RATE_LIMIT_SIGNUPS_PER_HOUR: positiveInt(RATE_LIMIT_DEFAULTS.signUpsPerHour),
-  RATE_LIMIT_LOGIN_FAILURES: positiveInt(RATE_LIMIT_DEFAULTS.loginFailures),
-  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
-  GRAPHQL_MAX_DEPTH: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxDepth),
-  GRAPHQL_MAX_COST: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxCost),
-  GRAPHQL_MAX_ALIASES: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxAliases),
-  GRAPHQL_MAX_TOKENS: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxTokens),
-  GRAPHQL_MAX_DIRECTIVES: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxDirectives),
-  INVITATION_TTL: positiveInt(DEFAULT_INVITATION_TTL),
-  PRESENCE_INACTIVITY: z.coerce.number().positive().default(PRESENCE_DEFAULTS.inactivity),
-  PRESENCE_HEARTBEAT: z.coerce.number().positive().default(PRESENCE_DEFAULTS.heartbeat),
-  PRESENCE_SWEEP_INTERVAL: z.coerce.number().positive().default(PRESENCE_DEFAULTS.sweepInterval),
-  CRON_SECRET: z.string().optional(),
-  REDIS_KEY_PREFIX: z.string().default("parley:"),
-  ALLOWED_ORIGINS: originList,
-  MAX_REQUEST_BYTES: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxRequestBytes),
-  WS_MAX_SUBSCRIPTIONS: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxSubscriptionsPerSocket),
-  WS_MAX_SOCKETS_PER_USER: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxSocketsPerUser),
-  WS_MAX_BUFFERED_BYTES: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxBufferedBytes),
-  METRICS_TOKEN: z.string().optional(),
-  SHUTDOWN_TIMEOUT: z.coerce.number().positive().max(600).default(10),
-});
+const envSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    HOST: z.string().default("0.0.0.0"),
+    DATABASE_URL: optionalUrl,
+    REDIS_URL: optionalUrl,
+    PARLEY_DATA_DIR: z.string().optional(),
+    JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters").optional(),
+    ACCESS_TOKEN_TTL: timerSeconds(15 * 60).pipe(z.number().int()),
+    REFRESH_TOKEN_TTL: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(MAX_COOKIE_SECONDS, `at most ${MAX_COOKIE_SECONDS} seconds (400 days, the longest a browser keeps a cookie)`)
+      .default(14 * 24 * 3600),
+    COOKIE_SECURE: z.enum(["true", "false"]).optional(),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    NODE_ENV: z.string().default("development"),
+    RATE_LIMIT_MESSAGES_BURST: positiveInt(RATE_LIMIT_DEFAULTS.messagesBurst),
+    RATE_LIMIT_MESSAGES_PER_SECOND: positiveInt(RATE_LIMIT_DEFAULTS.messagesPerSecond),
+    RATE_LIMIT_INVITATIONS_PER_MINUTE: positiveInt(RATE_LIMIT_DEFAULTS.invitationsPerMinute),
+    RATE_LIMIT_SIGNUPS_PER_HOUR: positiveInt(RATE_LIMIT_DEFAULTS.signUpsPerHour),
+    RATE_LIMIT_LOGIN_FAILURES: positiveInt(RATE_LIMIT_DEFAULTS.loginFailures),
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+    GRAPHQL_MAX_DEPTH: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxDepth),
+    GRAPHQL_MAX_COST: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxCost),
+    GRAPHQL_MAX_ALIASES: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxAliases),
+    GRAPHQL_MAX_TOKENS: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxTokens),
+    GRAPHQL_MAX_DIRECTIVES: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxDirectives),
+    INVITATION_TTL: timerSeconds(DEFAULT_INVITATION_TTL).pipe(z.number().int()),
+    PRESENCE_INACTIVITY: timerSeconds(PRESENCE_DEFAULTS.inactivity),
+    PRESENCE_HEARTBEAT: timerSeconds(PRESENCE_DEFAULTS.heartbeat),
+    PRESENCE_SWEEP_INTERVAL: timerSeconds(PRESENCE_DEFAULTS.sweepInterval),
+    CRON_SECRET: z.string().optional(),
+    REDIS_KEY_PREFIX: z.string().default("parley:"),
+    ALLOWED_ORIGINS: originList,
+    MAX_REQUEST_BYTES: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxRequestBytes),
+    WS_MAX_SUBSCRIPTIONS: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxSubscriptionsPerSocket),
+    WS_MAX_SOCKETS_PER_USER: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxSocketsPerUser),
+    WS_MAX_BUFFERED_BYTES: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxBufferedBytes),
+    METRICS_TOKEN: z.string().optional(),
+    SHUTDOWN_TIMEOUT: z.coerce.number().positive().max(600).default(10),
+  })
+  .refine((env) => env.REFRESH_TOKEN_TTL > env.ACCESS_TOKEN_TTL, {
+    path: ["REFRESH_TOKEN_TTL"],
+    message: "must be longer than ACCESS_TOKEN_TTL (a session outlives its access tokens)",
+  });
 
 export interface Config {
   port: number;
