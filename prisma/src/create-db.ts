@@ -5,6 +5,7 @@ import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { migrate } from "./migrate.ts";
 import { pgliteAdapter } from "./pglite-adapter.ts";
+import { SerialClient } from "./serial-client.ts";
 import { pgliteSql, poolSql, type Sql } from "./sql.ts";
 
 export interface DbConfig {
@@ -53,7 +54,7 @@ export async function createDb(config: DbConfig): Promise<Db> {
 }
 
 function connectPostgres(connectionString: string, max = 20, onError: (error: Error) => void = () => {}): Db {
-  const pool = new pg.Pool({ connectionString, max });
+  const pool = new pg.Pool({ connectionString, max, Client: SerialClient });
   // Without a listener, an error on an idle client is an uncaught exception; the pool replaces the client.
   pool.on("error", onError);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: QUERY_EVENTS });
