@@ -176,6 +176,95 @@ describe("signUp", () => {
   });
 });
 
+describe("usernames and emails share one login namespace", () => {
+  it("refuses a username equal to an existing email, in any case, with CONFLICT on username", async () => {
+    const victim = fresh("victim");
+    const email = `${victim}@example.com`;
+    expect((await signUpWith(victim, email)).errors).toBeUndefined();
+    for (const squat of [email, email.toUpperCase()]) {
+      const error = expectFailure(await signUpWith(squat, `${fresh("squat")}@example.com`), "CONFLICT");
+      expect(error?.extensions?.field).toBe("username");
+    }
+    expect((await logIn(email)).data?.logIn.user.username).toBe(victim);
+  });
+
+  it("refuses an email equal to an existing username, in any case, with CONFLICT on email", async () => {
+    const username = `${fresh("owner")}@example.com`;
+    const owner = await signUpWith(username, `${fresh("own")}@example.com`);
+    expect(owner.errors).toBeUndefined();
+    const error = expectFailure(await signUpWith(fresh("other"), username.toUpperCase()), "CONFLICT");
+    expect(error?.extensions?.field).toBe("email");
+    expect((await logIn(username)).data?.logIn.user.id).toBe(owner.data?.signUp.user.id);
+  });
+
+  it("allows a username equal to the account's own email", async () => {
+    const name = `${fresh("self")}@example.com`;
+    const result = await signUpWith(name, name);
+    expect(result.errors).toBeUndefined();
+    expect((await logIn(name.toUpperCase())).data?.logIn.user.username).toBe(name);
+  });
+
+  it("of parallel sign-ups with one email, one succeeds and the others get CONFLICT on email", async () => {
+    const email = `${fresh("same")}@example.com`;
+    const results = await Promise.all(Array.from({ length: 8 }, () => signUpWith(fresh("p"), email)));
+    expect(results.filter((r) => r.data?.signUp)).toHaveLength(1);
+    const losers = results.filter((r) => !r.data?.signUp);
+    expect(losers).toHaveLength(7);
+    for (const loser of losers) expect(expectFailure(loser, "CONFLICT")?.extensions?.field).toBe("email");
+  });
+
+  it("of a parallel username and email that are equal, exactly one account gets the name", async () => {
+    for (let round = 0; round < 5; round++) {
+      const name = `${fresh("race")}@example.com`;
+      const [asUsername, asEmail] = await Promise.all([
+        signUpWith(name, `${fresh("u")}@example.com`),
+        signUpWith(fresh("e"), name.toUpperCase()),
+      ]);
+      const winners = [asUsername, asEmail].filter((r) => r.data?.signUp);
+      expect(winners).toHaveLength(1);
+      if (!asUsername.data) expect(expectFailure(asUsername, "CONFLICT")?.extensions?.field).toBe("username");
+      if (!asEmail.data) expect(expectFailure(asEmail, "CONFLICT")?.extensions?.field).toBe("email");
+      expect((await logIn(name)).data?.logIn.user.id).toBe(winners[0]?.data?.signUp.user.id);
+    }
+  });
+});
+
+describe("usernames are NFKC-normalised and visible", () => {
+  it("stores the NFKC form and finds it by any form", async () => {
+    const tag = randomBytes(3).toString("hex");
+    // fullwidth "Ｎａｍｅ" and the ligature "ﬁ"
+    const result = await signUpWith(`\uFF2E\uFF41\uFF4D\uFF45_\uFB01${tag}`, `${fresh("nfkc")}@example.com`);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.signUp.user.username).toBe(`Name_fi${tag}`);
+    expect((await logIn(`name_fi${tag}`)).data?.logIn.user.username).toBe(`Name_fi${tag}`);
+    expect((await logIn(`\uFF4E\uFF41\uFF4D\uFF45_\uFB01${tag}`)).data?.logIn.user.username).toBe(`Name_fi${tag}`);
+    expectFailure(await signUpWith(`NAME_FI${tag}`, `${fresh("nfkc")}@example.com`), "CONFLICT");
+  });
+
+  it.each([
+    ["a right-to-left override", "abc\u202Egnp"],
+    ["a zero-width space", "ab\u200Bcd"],
+    ["only zero-width characters", "\u200B\u200D"],
+    ["a Hangul filler", "\u3164"],
+    ["a byte-order mark", "\uFEFFname"],
+    ["a NUL", "na\u0000me"],
+    ["an unpaired surrogate", "na\uDC00me"],
+    ["50 × İ (100 characters once lower-cased)", "\u0130".repeat(50)],
+  ])("refuses %s with BAD_USER_INPUT, storing nothing", async (_name, username) => {
+    const email = `${fresh("vis")}@example.com`;
+    expectFailure(await signUpWith(username, email), "BAD_USER_INPUT");
+    await expectEmailFree(email);
+  });
+
+  it("answers log-ins with such names as wrong credentials, not errors", async () => {
+    for (const login of ["\u0130".repeat(50), "na\u0000me", "na\uDC00me", "\u0130".repeat(200)]) {
+      const code = codeOf(await logIn(login));
+      expect(["UNAUTHENTICATED", "BAD_USER_INPUT"]).toContain(code);
+    }
+    expectFailure(await logIn("\u0130".repeat(50)), "UNAUTHENTICATED");
+  });
+});
+
 describe("logIn", () => {
   const username = fresh("Login");
   let userId: string;

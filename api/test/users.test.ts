@@ -209,6 +209,36 @@ describe("updateProfile", () => {
     expect((await as(user, UPDATE_PROFILE, { n: "n".repeat(50) })).updateProfile.nickname).toBe("n".repeat(50));
   });
 
+  it("refuses invisible and direction-control nicknames with BAD_USER_INPUT, keeping the old one", async () => {
+    const [user] = await users(1);
+    const cases = [
+      "\u202Eevil", // right-to-left override
+      "a\u200Bb", // zero-width space
+      "\u200B\u200C\u200D", // zero-width only
+      "\u2066x\u2069", // bidi isolates
+      "\u3164", // Hangul filler: a letter that draws nothing
+      "x\u2028y", // line separator
+      "\u0130".repeat(50), // "İ" lower-cases to two characters: 100, past the column
+      "bad\u0000nul",
+      "lone\uD800surrogate",
+    ];
+    for (const nickname of cases) {
+      const error = await refused(user, UPDATE_PROFILE, { n: nickname }, "BAD_USER_INPUT");
+      expect(error?.extensions?.field).toBe("nickname");
+    }
+    expect((await as(user, USER, { u: user.username })).user.nickname).toBe(user.username);
+  });
+
+  it("stores nicknames NFKC-normalised and finds them by their normalised form", async () => {
+    const [user, viewer] = await users(2);
+    const tag = hex();
+    // fullwidth letters and the "ﬁ" ligature normalise to plain ASCII
+    const { updateProfile } = await as(user, UPDATE_PROFILE, { n: `\uFF2E\uFF49\uFF43\uFF4B \uFB01${tag}` });
+    expect(updateProfile.nickname).toBe(`Nick fi${tag}`);
+    const page = await search(viewer, `nick fi${tag}`);
+    expect(page.nodes.map((u: { id: string }) => u.id)).toEqual([user.id]);
+  });
+
   it("needs a session", async () => {
     expect(codeOf(await gql(server, UPDATE_PROFILE, { n: "x" }))).toBe("UNAUTHENTICATED");
   });
