@@ -1,0 +1,23 @@
+// A raw graphql-ws connection whose acceptance and close code a test can await.
+import WebSocket from "ws";
+
+export interface OpenSocket {
+  /** "ack", or the close code if the server refused the connection */
+  accepted: Promise<"ack" | number>;
+  closed: Promise<number>;
+  close(): void;
+}
+
+/** A raw graphql-ws connection authenticated by `token`. */
+export function openSocket(srv: { wsUrl: string }, token: string): OpenSocket {
+  const socket = new WebSocket(srv.wsUrl, "graphql-transport-ws");
+  const closed = new Promise<number>((resolve) => socket.on("close", (code) => resolve(code)));
+  const accepted = new Promise<"ack" | number>((resolve) => {
+    socket.on("open", () => socket.send(JSON.stringify({ type: "connection_init", payload: { accessToken: token } })));
+    socket.on("message", (data) => {
+      if (JSON.parse(String(data)).type === "connection_ack") resolve("ack");
+    });
+    void closed.then(resolve);
+  });
+  return { accepted, closed, close: () => socket.close() };
+}
