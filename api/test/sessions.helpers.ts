@@ -21,3 +21,7 @@ export function openSocket(srv: { wsUrl: string }, token: string): OpenSocket {
   });
   return { accepted, closed, close: () => socket.close() };
 }
+
+/** The socket's close code once it closes, or "open" if it is still open after `ms` (bounded waits). */
+export const closeCodeWithin = (socket: OpenSocket, ms = 5000) =>
+  Promise.race([socket.closed, new Promise<"open">((resolve) => setTimeout(() => resolve("open"), ms))]);

@@ -2,7 +2,7 @@
 // 4403 and their cached session checks drop it at once. Two instances on one PostgreSQL and one Redis.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { codeOf, createTestDatabase, gql, signUp, startServer, type TestDatabase, type TestServer } from "./harness.ts";
-import { openSocket } from "./sessions.helpers.ts";
+import { closeCodeWithin, openSocket } from "./sessions.helpers.ts";
 
 let database: TestDatabase;
 let one: TestServer;
@@ -34,7 +34,7 @@ it("logging out through one instance closes that session's sockets on the other 
 
   const result = await gql(one, "mutation { logOut }", {}, { token: user.token });
   expect(result.data?.logOut).toBe(true);
-  expect(await socket.closed).toBe(4403);
+  expect(await closeCodeWithin(socket)).toBe(4403);
   expect(await meCode(two, user.token)).toBe("UNAUTHENTICATED");
   expect(await meCode(two, other.token)).toBe("OK");
   otherSocket.close();

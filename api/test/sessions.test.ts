@@ -5,7 +5,7 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REFRESH_REUSE_GRACE_MS } from "../src/domains/users/auth.service.ts";
 import { codeOf, gql, JWT_SECRET, signUp, startServer, type TestServer, type TestUser } from "./harness.ts";
-import { type OpenSocket, openSocket } from "./sessions.helpers.ts";
+import { closeCodeWithin, openSocket } from "./sessions.helpers.ts";
 
 const REFRESH = "mutation($r: String) { refreshSession(refreshToken: $r) { accessToken refreshToken } }";
 const LOG_IN = 'mutation($l: String!) { logIn(login: $l, password: "correct1horse") { accessToken refreshToken } }';
@@ -35,10 +35,6 @@ const secondSession = async (user: TestUser): Promise<Tokens> => {
   return { token: logIn.accessToken, refreshToken: logIn.refreshToken };
 };
 
-/** Settles with "open" if the socket is still open after `ms`. */
-const stillOpen = (socket: OpenSocket, ms = 300) =>
-  Promise.race([socket.closed, new Promise<"open">((resolve) => setTimeout(() => resolve("open"), ms))]);
-
 describe("refresh token reuse", () => {
   it("past the grace window revokes the whole session: its newer tokens and open sockets", async () => {
     const user = await signUp(server);
@@ -52,7 +48,7 @@ describe("refresh token reuse", () => {
     await new Promise((resolve) => setTimeout(resolve, REFRESH_REUSE_GRACE_MS + 200));
     expect((await refresh(user.refreshToken)).code).toBe("UNAUTHENTICATED"); // the stolen copy
 
-    expect(await socket.closed).toBe(4403);
+    expect(await closeCodeWithin(socket)).toBe(4403);
     expect((await refresh(current.refreshToken)).code).toBe("UNAUTHENTICATED");
     expect(await meCode(server, current.token)).toBe("UNAUTHENTICATED");
     expect(await meCode(server, user.token)).toBe("UNAUTHENTICATED");
@@ -81,8 +77,8 @@ describe("logOut", () => {
 
     const result = await gql(server, LOG_OUT, {}, { token: user.token });
     expect(result.data?.logOut).toBe(true);
-    for (const socket of sockets) expect(await socket.closed).toBe(4403);
-    expect(await stillOpen(otherSocket)).toBe("open");
+    for (const socket of sockets) expect(await closeCodeWithin(socket)).toBe(4403);
+    expect(await closeCodeWithin(otherSocket, 300)).toBe("open");
     otherSocket.close();
   });
 
