@@ -14,6 +14,8 @@ export type ViewerCheck = { ok: true; viewer: Viewer } | { ok: false; reason: "m
  */
 const SESSION_CACHE_MS = 5_000;
 
+const START_WAIT_MS = 2_000;
+
 /** No user: the session is unknown (its user was deleted) or has ended. */
 const ENDED = "";
 
@@ -74,14 +76,31 @@ export class Sessions {
       .catch((error: unknown) => this.logger.error({ err: error, sessionId }, "publishing an ended session failed"));
   }
 
-  /** Resolves once this instance hears SESSION_ENDED from every instance. */
+  /**
+   * Resolves once this instance hears SESSION_ENDED from every instance, or after START_WAIT_MS if pub/sub is
+   * slow to subscribe: start-up never hangs on it, and the stream goes live when it can.
+   */
   async start(): Promise<void> {
     const stream = this.bus.subscribe(topics.sessions);
     this.#stream = stream;
-    await stream.next(); // STREAM_READY
-    this.#listening = (async () => {
-      for await (const event of stream) if (event.kind === "SESSION_ENDED") this.#end(event.sessionId);
-    })().catch((error: unknown) => this.logger.error({ err: error }, "the ended-sessions stream failed"));
+    const ready = stream.next(); // STREAM_READY
+    this.#listening = ready
+      .then(async () => {
+        for await (const event of stream) if (event.kind === "SESSION_ENDED") this.#end(event.sessionId);
+      })
+      .catch((error: unknown) => this.logger.error({ err: error }, "the ended-sessions stream failed"));
+    let timer: NodeJS.Timeout | undefined;
+    const settled = ready.then(
+      () => {},
+      () => {},
+    );
+    await Promise.race([
+      settled,
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, START_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   async stop(): Promise<void> {
