@@ -88,7 +88,7 @@ describe("the bounds plugin", () => {
       ["an ID past the default 64", `id: "${"i".repeat(65)}"`, {}, "id", /at most 64/],
       ["a list past maxItems", "list: $l", { l: ["a", "b", "c"] }, "list", /at most 2 items/],
       ["a list item past maxLength", "list: $l", { l: ["abc"] }, "list", /at most 2 characters/],
-      ["an input object field past maxLength", 'input: { s: "abcd" }', {}, "s", /at most 3 characters/],
+      ["an input object field past maxLength", 'input: { s: "abcd" }', {}, "input.s", /at most 3 characters/],
       ["a NUL", "s: $v", { v: "a\u0000b" }, "s", /NUL/],
       ["an unpaired high surrogate", "s: $v", { v: "a\uD83D" }, "s", /surrogate/],
       ["an unpaired low surrogate", "s: $v", { v: "\uDE00b" }, "s", /surrogate/],

@@ -82,10 +82,11 @@ export class BoundsPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
       return check ? [[name, check] as const] : [];
     });
     if (checks.length === 0) return undefined;
-    return (values: object) => {
+    /** `path`: where `values` sits in the arguments, so errors name e.g. `settings.name` */
+    return (values: object, path?: string) => {
       for (const [name, check] of checks) {
         const value = (values as Record<string, unknown>)[name];
-        if (value !== undefined && value !== null) check(value, name);
+        if (value !== undefined && value !== null) check(value, path ? `${path}.${name}` : name);
       }
     };
   }
@@ -113,10 +114,10 @@ export class BoundsPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
     }
     if (type.kind === "InputObject") {
       // its fields are checked (and their bounds required) by onInputFieldConfig; built on first use
-      let check: ((values: object) => void) | undefined | null = null;
-      return (value) => {
+      let check: ((values: object, path: string) => void) | undefined | null = null;
+      return (value, name) => {
         if (check === null) check = this.objectCheck(this.buildCache.getInputTypeFieldConfigs(type.ref));
-        check?.(value as object);
+        check?.(value as object, name);
       };
     }
     if (type.kind !== "Scalar") return undefined;

@@ -59,6 +59,11 @@ export class Sessions {
 
   /** Calls `onEnd` when the session ends, on whichever instance; returns the way to stop watching. */
   watch(sessionId: string, onEnd: () => void): () => void {
+    // ended after `resolve` said live, before this call
+    if (this.#users.get(sessionId) === ENDED) {
+      queueMicrotask(onEnd);
+      return () => {};
+    }
     const watchers = this.#watchers.get(sessionId) ?? new Set();
     this.#watchers.set(sessionId, watchers);
     watchers.add(onEnd);
