@@ -115,7 +115,8 @@ describe("the API's arguments", () => {
     await server?.stop();
   });
 
-  const HUGE = "x".repeat(100_000);
+  // far past every bound, below the transport's body limit (MAX_REQUEST_BYTES), which would refuse it first
+  const HUGE = "x".repeat(20_000);
   const cases: [string, string, (v: string) => Record<string, unknown>, string][] = [
     ["searchUsers(query)", "query($v: String!) { searchUsers(query: $v) { totalCount } }", (v) => ({ v }), "query"],
     ["user(username)", "query($v: String!) { user(username: $v) { id } }", (v) => ({ v }), "username"],
@@ -142,7 +143,7 @@ describe("the API's arguments", () => {
     ["chat(id)", "query($v: ID!) { chat(id: $v) { id } }", (v) => ({ v }), "id"],
   ];
 
-  it.each(cases)("%s: 100 KB is BAD_USER_INPUT, and the error does not echo it", async (_name, query, vars, field) => {
+  it.each(cases)("%s: 20 KB is BAD_USER_INPUT, and the error does not echo it", async (_name, query, vars, field) => {
     const [user] = await users(1);
     const result = await gql(server, query, vars(HUGE), user);
     expect(Object.values(result.data ?? {}).filter((value) => value !== null)).toEqual([]);
