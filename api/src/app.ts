@@ -133,6 +133,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     openSockets: () => ws.wss.clients.size,
     liveSubscriptions: () => bus.activeSubscriptions(),
     writerQueueDepth: () => services.chat.writerLoad().queueDepth,
+    publishStats: () => bus.publishStats(),
     dbPool: () => db.poolUse(),
   });
   await sessions.start(); // hears ended sessions of every instance before serving

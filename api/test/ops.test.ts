@@ -125,10 +125,11 @@ describe("metrics", () => {
       expect(response.headers.get("content-type")).toContain("text/plain");
       const text = await response.text();
       expect(sample(text, "parley_open_sockets")).toBe(1);
-      expect(sample(text, "parley_live_subscriptions")).toBe(1);
+      expect(sample(text, "parley_live_subscriptions")).toBe(2); // bob's, and the instance's ended-sessions stream
       expect(sample(text, "parley_messages_stored_total")).toBe(3);
       expect(sample(text, "parley_writer_batch_size_count")).toBeGreaterThanOrEqual(1);
       expect(sample(text, "parley_writer_queue_depth")).toBe(0);
+      for (const name of ["pending", "failed", "dropped"]) expect(sample(text, `parley_publishes_${name}`)).toBe(0);
       // one MESSAGE_SENT per participant inbox; bob's subscription is the only one in this process
       expect(sample(text, "parley_events_published_total", 'kind="MESSAGE_SENT"')).toBe(6);
       expect(sample(text, "parley_events_delivered_total", 'kind="MESSAGE_SENT"')).toBe(3);

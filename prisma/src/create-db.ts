@@ -54,7 +54,15 @@ export async function createDb(config: DbConfig): Promise<Db> {
 }
 
 function connectPostgres(connectionString: string, max = 20, onError: (error: Error) => void = () => {}): Db {
-  const pool = new pg.Pool({ connectionString, max, Client: SerialClient });
+  // A database that stops answering must fail new connections, not hold requests: the writer and error mapping
+  // then answer UNAVAILABLE. Keep-alive finds dead connections the kernel would otherwise keep for hours.
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    Client: SerialClient,
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+  });
   // Without a listener, an error on an idle client is an uncaught exception; the pool replaces the client.
   pool.on("error", onError);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: QUERY_EVENTS });

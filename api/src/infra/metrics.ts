@@ -1,7 +1,7 @@
 import type { PoolUse } from "@parley/db";
 import { GraphQLError } from "graphql";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { BusObserver } from "../realtime/event-bus.ts";
+import type { BusObserver, PublishStats } from "../realtime/event-bus.ts";
 import type { LimitName, RateLimits } from "./rate-limit.ts";
 
 /** Live figures read at scrape time from the parts that own them. */
@@ -9,6 +9,8 @@ export interface MetricSources {
   openSockets(): number;
   liveSubscriptions(): number;
   writerQueueDepth(): number;
+  /** publishes handed to pub/sub and not yet sent, and those that failed or were dropped (event-bus.ts) */
+  publishStats(): PublishStats;
   /** PostgreSQL pool connections; undefined on PGlite (one connection, no pool) */
   dbPool(): PoolUse | undefined;
 }
@@ -43,6 +45,14 @@ export function createMetrics(): Metrics {
   sampled("parley_open_sockets", "Open graphql-ws sockets", (s) => s.openSockets());
   sampled("parley_live_subscriptions", "Live event-bus subscriptions", (s) => s.liveSubscriptions());
   sampled("parley_writer_queue_depth", "Messages waiting for a writer batch", (s) => s.writerQueueDepth());
+  sampled("parley_publishes_pending", "Publishes handed to pub/sub, not yet sent", (s) => s.publishStats().pending);
+  // Counters kept by the bus; gauges here, since prom-client counters cannot be set from a reading.
+  sampled("parley_publishes_failed", "Publishes pub/sub refused since start", (s) => s.publishStats().failed);
+  sampled(
+    "parley_publishes_dropped",
+    "Publishes dropped since start: too many pending",
+    (s) => s.publishStats().dropped,
+  );
   new Gauge({
     name: "parley_db_pool_connections",
     help: "PostgreSQL pool connections by state (total, idle, waiting requests)",
