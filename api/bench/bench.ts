@@ -7,7 +7,7 @@ import { type BroadcastFigures, runBroadcast } from "./broadcast.ts";
 import { type IdleFigures, runIdle } from "./idle.ts";
 import { openPairs, type PairsFigures } from "./pairs.ts";
 import { median, round, rssKb } from "./stats.ts";
-import { type Mode, startParley, startRelay, type Target } from "./targets.ts";
+import { startParley, startRelay, type Target } from "./targets.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -95,8 +95,8 @@ const line = (f: PairsFigures) =>
 const results: TargetResult[] = [];
 for (const name of targetNames) {
   log(`starting ${name === "relay" ? "the ws relay" : `Parley (${mode})`}`);
-  const nodeOptions = flags["cpu-prof"] ? `--cpu-prof --cpu-prof-dir=${flags["cpu-prof"]}` : undefined;
-  const target = name === "relay" ? await startRelay() : await startParley({ mode: mode as Mode, nodeOptions });
+  const nodeArgs = flags["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${flags["cpu-prof"]}`] : [];
+  const target = name === "relay" ? await startRelay() : await startParley({ mode, nodeArgs });
   try {
     results.push(await measure(target));
   } finally {
@@ -155,7 +155,7 @@ function idleOf(r: TargetResult) {
 
 const relay = results.find((r) => r.name === "ws relay");
 const others = results.filter((r) => r !== relay);
-const header = ["", ...results.map((r) => r.name), ...others.map((r) => (relay ? `${r.name} / relay` : ""))];
+const header = ["", ...results.map((r) => r.name), ...(relay ? others.map((r) => `${r.name} / relay`) : [])];
 const table = rows.map(([label, pick]) => [
   label,
   ...results.map((r) => show(pick(r))),

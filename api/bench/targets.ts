@@ -59,20 +59,19 @@ export async function startRelay(): Promise<Target> {
 
 export interface ParleyOptions {
   mode: Mode;
-  /** NODE_OPTIONS for the server, e.g. "--cpu-prof --cpu-prof-dir=…" */
-  nodeOptions?: string | undefined;
+  /** node flags for the server, e.g. ["--cpu-prof", "--cpu-prof-dir=…"] (not allowed in NODE_OPTIONS) */
+  nodeArgs?: string[];
 }
 
-export async function startParley({ mode, nodeOptions }: ParleyOptions): Promise<Target> {
+export async function startParley({ mode, nodeArgs = [] }: ParleyOptions): Promise<Target> {
   const port = await freePort();
   const run = `bench_${Date.now().toString(36)}_${process.pid}`;
   const database = mode === "shared" ? await createDatabase(run) : undefined;
   const child = track(
-    spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], {
       cwd: apiDir,
       env: {
         ...process.env,
-        ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
         PORT: String(port),
         HOST: "127.0.0.1",
         LOG_LEVEL: "warn",
