@@ -18,7 +18,7 @@ const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
 const top = Number(topArg ?? 15);
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+for (const [i, id] of profile.samples.entries()) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 
 /** Where a frame's code lives: an npm package, Parley's own code, Node's internals or V8 itself. */
 function owner({ url, functionName }: ProfileNode["callFrame"]): string {
