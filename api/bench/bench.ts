@@ -18,6 +18,7 @@ const { values: flags } = parseArgs({
     rates: { type: "string" },
     duration: { type: "string", default: "10" },
     repeat: { type: "string", default: "1" },
+    prime: { type: "string", default: "3" },
     targets: { type: "string", default: "relay,parley" },
     "sockets-per-user": { type: "string", default: "1" },
     "cpu-prof": { type: "string" },
@@ -70,6 +71,10 @@ async function measure(target: Target): Promise<TargetResult> {
   try {
     const runs: PairsFigures[] = [];
     const plan = benchCase === "sweep" ? rates : Array.from({ length: repeat }, () => rate);
+    // An unmeasured round first: the server's first seconds under load (JIT, pools, caches) are not its steady state.
+    const prime = Number(flags.prime);
+    if (prime > 0)
+      log(`${target.name} priming ${plan[0]}/s for ${prime} s: ${line(await session.measure(plan[0]!, prime))}`);
     for (const r of plan) {
       const figures = await session.measure(r, duration);
       runs.push(figures);
