@@ -22,6 +22,7 @@ const { values: flags } = parseArgs({
     targets: { type: "string", default: "relay,parley" },
     "sockets-per-user": { type: "string", default: "1" },
     "cpu-prof": { type: "string" },
+    api: { type: "string" },
     json: { type: "string", default: new URL("results/latest.json", import.meta.url).pathname },
     "max-wall": { type: "string", default: "1200" },
   },
@@ -101,7 +102,7 @@ const results: TargetResult[] = [];
 for (const name of targetNames) {
   log(`starting ${name === "relay" ? "the ws relay" : `Parley (${mode})`}`);
   const nodeArgs = flags["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${flags["cpu-prof"]}`] : [];
-  const target = name === "relay" ? await startRelay() : await startParley({ mode, nodeArgs });
+  const target = name === "relay" ? await startRelay() : await startParley({ mode, apiDir: flags.api, nodeArgs });
   try {
     results.push(await measure(target));
   } finally {

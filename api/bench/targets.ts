@@ -26,7 +26,8 @@ export interface Target {
 }
 
 export const JWT_SECRET = "bench-secret-bench-secret-bench-secret-0123";
-const apiDir = fileURLToPath(new URL("..", import.meta.url));
+/** The api package whose server is measured: this one, or another checkout's (--api, e.g. to compare with main). */
+const benchApiDir = fileURLToPath(new URL("..", import.meta.url));
 const baseDatabaseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 /** Servers still running: killed if the bench itself exits early (its hard time limit, an error). */
@@ -39,7 +40,7 @@ export async function startRelay(): Promise<Target> {
   const port = await freePort();
   const child = track(
     spawn(process.execPath, ["--import", "tsx", "bench/relay.ts"], {
-      cwd: apiDir,
+      cwd: benchApiDir,
       env: { ...process.env, PORT: String(port) },
       stdio: ["ignore", "ignore", "inherit"],
     }),
@@ -59,11 +60,13 @@ export async function startRelay(): Promise<Target> {
 
 export interface ParleyOptions {
   mode: Mode;
+  /** the api package to start (default: this checkout's) */
+  apiDir?: string | undefined;
   /** node flags for the server, e.g. ["--cpu-prof", "--cpu-prof-dir=…"] (not allowed in NODE_OPTIONS) */
   nodeArgs?: string[];
 }
 
-export async function startParley({ mode, nodeArgs = [] }: ParleyOptions): Promise<Target> {
+export async function startParley({ mode, apiDir = benchApiDir, nodeArgs = [] }: ParleyOptions): Promise<Target> {
   const port = await freePort();
   const run = `bench_${Date.now().toString(36)}_${process.pid}`;
   const database = mode === "shared" ? await createDatabase(run) : undefined;
