@@ -1,5 +1,6 @@
 // Self time of a V8 .cpuprofile (node --cpu-prof, e.g. npm run bench -- --cpu-prof DIR), by package and by frame.
-//   npx tsx bench/profile-summary.ts DIR/CPU.….cpuprofile [top]
+//   npx tsx bench/profile-summary.ts DIR/CPU.….cpuprofile [top] [last-seconds]
+// last-seconds: only the profile's last seconds (the measured rounds, without start-up and sign-ups).
 import { readFileSync } from "node:fs";
 
 interface ProfileNode {
@@ -12,13 +13,19 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topArg] = process.argv.slice(2);
+const [file, topArg, lastArg] = process.argv.slice(2);
 if (!file) throw new Error("usage: profile-summary.ts FILE.cpuprofile [top]");
 const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
 const top = Number(topArg ?? 15);
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const self = new Map<number, number>();
-for (const [i, id] of profile.samples.entries()) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+const elapsed = profile.timeDeltas.reduce((a, b) => a + b, 0);
+const from = lastArg ? elapsed - Number(lastArg) * 1e6 : 0;
+let at = 0;
+for (const [i, id] of profile.samples.entries()) {
+  at += profile.timeDeltas[i] ?? 0;
+  if (at >= from) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+}
 
 /** Where a frame's code lives: an npm package, Parley's own code, Node's internals or V8 itself. */
 function owner({ url, functionName }: ProfileNode["callFrame"]): string {
