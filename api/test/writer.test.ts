@@ -30,20 +30,22 @@ function fakeSql(answer: Answer, parallelism = 4) {
   const statements: Row[][] = [];
   let running = 0;
   let maxRunning = 0;
+  async function query<R>(_text: string, params?: unknown[]): Promise<R[]> {
+    const rows = JSON.parse(String(params?.[0])) as Row[];
+    statements.push(rows);
+    running++;
+    maxRunning = Math.max(maxRunning, running);
+    try {
+      await answer(rows, statements.length);
+      return rows.map((row, index) => written(row.id, index + 1) as R);
+    } finally {
+      running--;
+    }
+  }
   const sql: Sql = {
     parallelism,
-    async query<R>(_text: string, params?: unknown[]): Promise<R[]> {
-      const rows = JSON.parse(String(params?.[0])) as Row[];
-      statements.push(rows);
-      running++;
-      maxRunning = Math.max(maxRunning, running);
-      try {
-        await answer(rows, statements.length);
-        return rows.map((row, index) => written(row.id, index + 1) as R);
-      } finally {
-        running--;
-      }
-    },
+    query,
+    prepared: (_name, text, params) => query(text, params),
     transaction: () => Promise.reject(new Error("not used by the writer")),
   };
   return { sql, statements, maxRunning: () => maxRunning };
@@ -275,6 +277,10 @@ describe("MessageWriter on the real database", () => {
       query: (text, params) => {
         counter.statements++;
         return db.sql.query(text, params);
+      },
+      prepared: (name, text, params) => {
+        counter.statements++;
+        return db.sql.prepared(name, text, params);
       },
     };
     return { a, chat, counter, writer: new MessageWriter(counting, { maxInFlight: 1 }) };

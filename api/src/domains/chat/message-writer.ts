@@ -141,7 +141,9 @@ export class MessageWriter {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       try {
-        const rows = await this.sql.query<WrittenMessage>(INSERT_BATCH, [JSON.stringify(messages.map(toRow))]);
+        const rows = await this.sql.prepared<WrittenMessage>("insert-message-batch", INSERT_BATCH, [
+          JSON.stringify(messages.map(toRow)),
+        ]);
         this.observe({ size: messages.length, stored: rows.length, ok: true, ms: performance.now() - started });
         return rows;
       } catch (error) {
