@@ -7,6 +7,7 @@ import { currentLogger, type Logger, operationLogger } from "../infra/logger.ts"
 import type { OriginPolicy } from "../infra/origin-policy.ts";
 import { armorPlugins, type GraphqlLimits } from "./armor.ts";
 import { baseContext, type Context, type Viewer } from "./context.ts";
+import { documentCache } from "./document-cache.ts";
 import { maskError } from "./errors.ts";
 import { schema } from "./schema.ts";
 import type { TransportLimits } from "./transport-limits.ts";
@@ -51,6 +52,8 @@ export function createParleyYoga(deps: Deps): ParleyYoga {
       return origin ? { origin: [origin], credentials: true } : false;
     },
     maxRequestBodySize: deps.transportLimits.maxRequestBytes,
+    // documentCache (below) instead: bounded by tokens, valid documents only
+    parserAndValidationCache: false,
     // A lost database connection is UNAVAILABLE (errors.ts); messages stay bounded either way.
     maskedErrors: { maskError: (error, message, isDev) => boundedMessage(maskError(error, message, isDev)) },
     graphiql: { title: "Parley GraphQL explorer", subscriptionsProtocol: "WS" },
@@ -100,6 +103,7 @@ export function createParleyYoga(deps: Deps): ParleyYoga {
       sessionExpiry,
       // Depth, cost, aliases, tokens, directives: parse and validate hooks, so graphql-ws gets them too.
       ...armorPlugins(deps.graphqlLimits),
+      documentCache(),
       ...(deps.plugins ?? []),
       {
         onResponse({ request, response }) {
