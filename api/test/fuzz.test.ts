@@ -329,11 +329,22 @@ async function judge(kind: string, request: Promise<Response>, input: unknown, i
   return parsed;
 }
 
-/** Samples `count` inputs lazily, a chunk at a time (the inputs weigh megabytes), and runs them PARALLEL at once. */
-async function inParallel<T>(arbitrary: fc.Arbitrary<T>, count: number, seed: number, run: (item: T) => Promise<void>) {
+/**
+ * Samples `count` inputs lazily, a chunk at a time (the inputs weigh megabytes), and runs them PARALLEL at once.
+ * `phase` tells the phases' inputs apart; SEED, the runs.
+ */
+async function inParallel<T>(
+  arbitrary: fc.Arbitrary<T>,
+  count: number,
+  phase: number,
+  run: (item: T) => Promise<void>,
+) {
   const CHUNK = PARALLEL * 8;
   for (let start = 0; start < count; start += CHUNK) {
-    const items = fc.sample(arbitrary, { numRuns: Math.min(CHUNK, count - start), seed: seed * 100_000 + start });
+    const items = fc.sample(arbitrary, {
+      numRuns: Math.min(CHUNK, count - start),
+      seed: SEED ^ (phase * 100_000 + start),
+    });
     let next = 0;
     await Promise.all(
       Array.from({ length: PARALLEL }, async () => {
@@ -489,6 +500,9 @@ it(`over 10,000 fuzzed documents, bodies, GET requests and graphql-ws frames (se
       .toBeNull();
   }
   const grownMb = Math.round((await rssMb(server.pid)) - rssBefore);
+  console.info(
+    `fuzz (seed ${SEED}): ${inputs} inputs, ${frames} frames, RSS ${Math.round(rssBefore)} MB → +${grownMb} MB`,
+  );
   expect.soft(grownMb, `RSS ${Math.round(rssBefore)} MB → +${grownMb} MB`).toBeLessThan(RSS_BOUND_MB);
   const report = [...findings].map(([category, { count, sample: example }]) => `${count}× ${category}: ${example}`);
   expect.soft({ seed: SEED, findings: report }).toEqual({ seed: SEED, findings: [] });
