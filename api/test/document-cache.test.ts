@@ -1,7 +1,7 @@
 // The parse and validation cache: valid documents are parsed and validated once, invalid ones every time (never
 // kept), and the cache holds at most its budget of tokens. Validation runs are counted by a rule of their own.
 import type { ValidationRule } from "graphql";
-import { createSchema, createYoga } from "graphql-yoga";
+import { createSchema, createYoga, type Plugin } from "graphql-yoga";
 import { expect, it } from "vitest";
 import { documentCache } from "../src/graphql/document-cache.ts";
 
@@ -11,13 +11,14 @@ function server(maxTokens?: number) {
     validations.count++;
     return {};
   };
+  const countValidations: Plugin = { onValidate: ({ addValidationRule }) => addValidationRule(counting) };
   const yoga = createYoga({
     schema: createSchema({
       typeDefs: "type Query { a: Int, b: Int }",
       resolvers: { Query: { a: () => 1, b: () => 2 } },
     }),
     parserAndValidationCache: false,
-    plugins: [{ onValidate: ({ addValidationRule }) => addValidationRule(counting) }, documentCache(maxTokens)],
+    plugins: [countValidations, documentCache(maxTokens)],
   });
   const run = async (query: string) => {
     const response = await yoga.fetch("http://localhost/graphql", {

@@ -1,4 +1,4 @@
-import type { DocumentNode, GraphQLSchema, ValidationRule } from "graphql";
+import type { DocumentNode, GraphQLSchema, Token, ValidationRule } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { LRUCache } from "lru-cache";
 
@@ -46,7 +46,8 @@ export function documentCache(maxTokens = MAX_CACHED_TOKENS): Plugin {
       if (source === undefined) return;
       const key = rulesKey(rules);
       const cached = cache.peek(source);
-      if (cached?.document === documentAST && cached.schema === schema && cached.rules === key) return setResult([]);
+      if (cached && cached.document === documentAST && cached.schema === schema && cached.rules === key)
+        return setResult([]);
       return ({ valid }) => {
         if (valid) cache.set(source, { document: documentAST, schema, rules: key });
       };
@@ -59,6 +60,6 @@ const rulesKey = (rules: readonly ValidationRule[] | undefined) => (rules ?? [])
 /** Lexical tokens the document keeps (its locations link them all); 1 without locations. */
 function tokenCount(document: DocumentNode): number {
   let count = 0;
-  for (let token = document.loc?.startToken; token; token = token.next) count++;
+  for (let token: Token | null | undefined = document.loc?.startToken; token; token = token.next) count++;
   return Math.max(count, 1);
 }
