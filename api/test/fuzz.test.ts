@@ -501,7 +501,7 @@ it(`over 10,000 fuzzed documents, bodies, GET requests and graphql-ws frames (se
   }
   const grownMb = Math.round((await rssMb(server.pid)) - rssBefore);
   console.info(
-    `fuzz (seed ${SEED}): ${inputs} inputs, ${frames} frames, RSS ${Math.round(rssBefore)} MB → +${grownMb} MB`,
+    `fuzz (seed ${SEED}): ${inputs} inputs, ${frames} frames, RSS ${Math.round(rssBefore)} MB → ${grownMb < 0 ? "" : "+"}${grownMb} MB`,
   );
   expect.soft(grownMb, `RSS ${Math.round(rssBefore)} MB → +${grownMb} MB`).toBeLessThan(RSS_BOUND_MB);
   const report = [...findings].map(([category, { count, sample: example }]) => `${count}× ${category}: ${example}`);
