@@ -30,9 +30,12 @@ export async function createUsers(target: Target, count: number): Promise<BenchU
   const usernames = Array.from({ length: count }, (_, i) => `${prefix}${i}`);
   if (target.kind === "relay") return usernames.map((username) => ({ username, token: "" }));
   if (target.insertUsers) {
-    const ids = await target.insertUsers(usernames);
+    const inserted = await target.insertUsers(usernames);
     return Promise.all(
-      ids.map(async (id, i) => ({ username: usernames[i]!, token: (await tokens.signAccess(id)).token })),
+      inserted.map(async ({ userId, sessionId }, i) => ({
+        username: usernames[i]!,
+        token: (await tokens.signAccess(userId, sessionId)).token,
+      })),
     );
   }
   const users: BenchUser[] = [];

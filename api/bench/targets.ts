@@ -21,7 +21,8 @@ export interface Target {
   /** shared mode: rows in `messages`; null when the database is inside the server (embedded) */
   countMessages(): Promise<number | null>;
   /** shared mode: users inserted straight into the database (ids, in order), far faster than signUp's hashing */
-  insertUsers?(usernames: string[]): Promise<string[]>;
+  /** Users straight into the database, each with a live session its tokens are signed for. */
+  insertUsers?(usernames: string[]): Promise<{ userId: string; sessionId: string }[]>;
   stop(): Promise<void>;
 }
 
@@ -145,8 +146,16 @@ async function createDatabase(name: string) {
          from unnest($1::text[]) as u returning id, username`,
         [usernames],
       );
+      const sessions = await inRunDatabase(
+        "insert into sessions (id, user_id) select gen_random_uuid(), u from unnest($1::uuid[]) as u returning id, user_id",
+        [rows.map((row) => row.id)],
+      );
+      const sessionOf = new Map(sessions.map((row) => [String(row.user_id), String(row.id)]));
       const ids = new Map(rows.map((row) => [String(row.username), String(row.id)]));
-      return usernames.map((name) => ids.get(name)!);
+      return usernames.map((name) => {
+        const userId = ids.get(name)!;
+        return { userId, sessionId: sessionOf.get(userId)! };
+      });
     },
     async drop() {
       await admin.query(`drop database if exists "${name}" with (force)`);
