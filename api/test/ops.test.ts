@@ -181,6 +181,10 @@ describe("structured logs", () => {
   const CHATS = "{ chats { totalCount } }";
   const linesWith = (key: string, value: unknown) => capture.lines.filter((line) => line[key] === value);
 
+  it("start-up logs no Redis error (the subscriber's handshake once raced its ready check)", () => {
+    expect(capture.lines.filter((line) => line.msg === "redis connection error")).toEqual([]);
+  });
+
   it("every line of a failing HTTP request carries its x-request-id, echoed in the response", async () => {
     const [alice] = await users(1);
     const [failed, other] = await withoutChatsTable(() =>

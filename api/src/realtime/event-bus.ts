@@ -71,10 +71,13 @@ export function connectRedis(
 ): Redis {
   // Auto-pipelining sends the commands of one tick (rate limits, publishes of many messages) in one write;
   // a subscribed connection only (un)subscribes, so it gains nothing.
-  const enableAutoPipelining = name !== "subscriber";
+  const subscriber = name === "subscriber";
   const client = new Redis(redisUrl, {
     connectionName: `parley-${name}`,
-    enableAutoPipelining,
+    enableAutoPipelining: !subscriber,
+    // The ready check's INFO can race a SUBSCRIBE sent during the handshake and be refused ("Connection in
+    // subscriber mode", redis/ioredis#2037); a subscriber runs no command a loading server would refuse.
+    enableReadyCheck: !subscriber,
     commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     maxRetriesPerRequest: 0,
   });
