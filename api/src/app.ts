@@ -94,13 +94,13 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     users,
     notifications,
     tournaments: new TournamentsService(db.prisma, db.sql, notifications, logger, limits),
-    chat: new ChatService(db.prisma, db.sql, bus, users, logger, limits, presence, {
+    chat: new ChatService(db.prisma, db.sql, bus, users, limits, presence, {
       observe: (batch) => metrics.writerBatch(batch),
     }),
-    invitations: new InvitationsService(db.prisma, bus, users, limits, notifications, logger, {
+    invitations: new InvitationsService(db.prisma, bus, users, limits, notifications, {
       ttlMs: config.invitationTtl * 1000,
     }),
-    games: new GamesService(db.prisma, bus, logger),
+    games: new GamesService(db.prisma, bus),
     presence,
   };
   const originPolicy = createOriginPolicy(config.allowedOrigins);

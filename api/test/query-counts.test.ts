@@ -117,7 +117,7 @@ describe("chatEvents: a message with its sender's profile and chat id", () => {
     const message = await server.app.services.chat.lastMessage(chatId);
     if (!message) throw new Error("no message");
     const published = await deliveryTo(bob, 8, CHAT, () =>
-      publishChatEvent(server.app.bus, server.app.logger, [bob.id], {
+      publishChatEvent(server.app.bus, [bob.id], {
         kind: "MESSAGE_SENT",
         at: at(),
         chatId,
@@ -148,7 +148,7 @@ describe("notificationEvents: a notification with its actor", () => {
     const [notification] = (await server.app.services.notifications.list(bob.id, "ALL", { skip: 0, take: 1 })).nodes;
     if (!notification) throw new Error("no notification");
     const published = await deliveryTo(bob, 8, NOTIFICATIONS, () =>
-      publishNotificationEvent(server.app.bus, server.app.logger, {
+      publishNotificationEvent(server.app.bus, {
         kind: "NOTIFICATION_UPDATED",
         at: at(),
         notification,
@@ -186,7 +186,7 @@ describe("invitationEvents: an invitation with the opponent", () => {
     const [invitation] = await server.app.services.invitations.incomingInvitations(bob.id);
     if (!invitation) throw new Error("no invitation");
     const published = await deliveryTo(bob, 8, INVITATIONS, () =>
-      publishInvitationEvent(server.app.bus, server.app.logger, [bob.id], {
+      publishInvitationEvent(server.app.bus, [bob.id], {
         kind: "INVITATION_RECEIVED",
         at: at(),
         invitation,

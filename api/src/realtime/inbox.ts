@@ -1,25 +1,13 @@
 import { filter, pipe } from "graphql-yoga";
-import type { Logger } from "../infra/logger.ts";
 import type { EventBus } from "./event-bus.ts";
 import { type InboxEvent, type StreamReady, topics } from "./topics.ts";
 
 /** A domain's event kinds, each listed once: a kind missing here is a compile error, not a dropped event. */
 export type KindSet<E extends { kind: string }> = Record<E["kind"], true>;
 
-/** Pub/sub only nudges: a failed publish is logged and the committed write stands (clients catch up). */
-export async function publishToInboxes(
-  bus: EventBus,
-  logger: Logger,
-  userIds: readonly string[],
-  event: InboxEvent,
-): Promise<void> {
-  await Promise.all(
-    [...new Set(userIds)].map((userId) =>
-      bus.publish(topics.inbox(userId), event).catch((error: unknown) => {
-        logger.error({ err: error, kind: event.kind }, "publish failed");
-      }),
-    ),
-  );
+/** Pub/sub only nudges: `bus.publish` never rejects (it logs and counts failures); clients catch up by cursor. */
+export async function publishToInboxes(bus: EventBus, userIds: readonly string[], event: InboxEvent): Promise<void> {
+  await Promise.all([...new Set(userIds)].map((userId) => bus.publish(topics.inbox(userId), event)));
 }
 
 /** A user's inbox narrowed to one domain's kinds, starting with STREAM_READY once it is live. */

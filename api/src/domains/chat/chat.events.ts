@@ -1,5 +1,4 @@
 import type { Message } from "@parley/db";
-import type { Logger } from "../../infra/logger.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
 import { inboxEvents, type KindSet, publishToInboxes } from "../../realtime/inbox.ts";
 import type { PublicUser } from "../users/users.service.ts";
@@ -31,8 +30,8 @@ export type ChatEvent =
 const CHAT_KINDS: KindSet<ChatEvent> = { MESSAGE_SENT: true, MESSAGE_LIKED: true, MESSAGE_READ: true, TYPING: true };
 
 /** To each participant's inbox (every socket of theirs). Never throws: failures are logged. */
-export function publishChatEvent(bus: EventBus, logger: Logger, userIds: readonly string[], event: ChatEvent) {
-  return publishToInboxes(bus, logger, userIds, event);
+export function publishChatEvent(bus: EventBus, userIds: readonly string[], event: ChatEvent) {
+  return publishToInboxes(bus, userIds, event);
 }
 
 /** The chat events of every chat of the viewer's. */

@@ -5,7 +5,6 @@ import { badInput, conflict, forbidden, notFound } from "../../graphql/errors.ts
 import { processWide } from "../../graphql/loaders.ts";
 import type { PageWindow } from "../../graphql/pagination.ts";
 import { isUniqueViolation } from "../../infra/db-errors.ts";
-import type { Logger } from "../../infra/logger.ts";
 import type { RateLimits } from "../../infra/rate-limit.ts";
 import { isUuid, storableText, textProblem } from "../../infra/validation.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
@@ -56,7 +55,6 @@ export class ChatService {
     sql: Sql,
     private readonly bus: EventBus,
     private readonly users: UsersService,
-    private readonly logger: Logger,
     private readonly limits: RateLimits,
     /** sending and liking keep a user online (protocol §7) */
     private readonly presence: ActivitySink,
@@ -294,7 +292,7 @@ export class ChatService {
 
   /** Pub/sub only nudges: a failed publish is logged, the write stands, clients catch up by cursor. */
   private publish(userIds: string[], event: ChatEvent): Promise<void> {
-    return publishChatEvent(this.bus, this.logger, userIds, event);
+    return publishChatEvent(this.bus, userIds, event);
   }
 }
 

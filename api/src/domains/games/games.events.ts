@@ -1,5 +1,4 @@
 import type { Game, GameStatus } from "@parley/db";
-import type { Logger } from "../../infra/logger.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
 import { type KindSet, publishToInboxes } from "../../realtime/inbox.ts";
 import type { PublicUser } from "../users/users.service.ts";
@@ -26,10 +25,9 @@ export type GameEvent =
 export const GAME_KINDS: KindSet<GameEvent> = { GAME_ENDED: true };
 
 /** To both players' inboxes. Never throws: failures are logged. */
-export function publishGameEvent(bus: EventBus, logger: Logger, event: GameEvent): Promise<void> {
+export function publishGameEvent(bus: EventBus, event: GameEvent): Promise<void> {
   return publishToInboxes(
     bus,
-    logger,
     event.game.players.map((player) => player.id),
     event,
   );

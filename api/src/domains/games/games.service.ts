@@ -1,6 +1,5 @@
 import type { PrismaClient } from "@parley/db";
 import { conflict, forbidden, notFound } from "../../graphql/errors.ts";
-import type { Logger } from "../../infra/logger.ts";
 import { isUuid } from "../../infra/validation.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
 import type { PublicUser } from "../users/users.service.ts";
@@ -13,7 +12,6 @@ export class GamesService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly bus: EventBus,
-    private readonly logger: Logger,
   ) {}
 
   /** My ongoing game outside tournaments (the legacy `game_id`), or null. */
@@ -60,7 +58,7 @@ export class GamesService {
     });
     if (!row) throw conflict("The game has already ended.");
     const game = toGamePayload(row);
-    await publishGameEvent(this.bus, this.logger, {
+    await publishGameEvent(this.bus, {
       kind: "GAME_ENDED",
       at: game.endedAt ?? new Date().toISOString(),
       game,

@@ -1,5 +1,4 @@
 import type { DuelInvitation, InvitationStatus } from "@parley/db";
-import type { Logger } from "../../infra/logger.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
 import { inboxEvents, type KindSet, publishToInboxes } from "../../realtime/inbox.ts";
 import type { GameSettings } from "../games/game-settings.ts";
@@ -85,11 +84,10 @@ const INVITATION_STREAM_KINDS: KindSet<InvitationStreamEvent> = {
 /** To the inboxes of `userIds`. Never throws: failures are logged. */
 export function publishInvitationEvent(
   bus: EventBus,
-  logger: Logger,
   userIds: readonly string[],
   event: InvitationEvent,
 ): Promise<void> {
-  return publishToInboxes(bus, logger, userIds, event);
+  return publishToInboxes(bus, userIds, event);
 }
 
 /** The viewer's invitations and games. */

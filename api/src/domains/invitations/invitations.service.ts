@@ -1,5 +1,4 @@
 import type { Notification, Prisma, PrismaClient } from "@parley/db";
-import type { Logger } from "../../infra/logger.ts";
 import type { RateLimits } from "../../infra/rate-limit.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
 import { isEngaged, lockGameActivity } from "../games/engagement.ts";
@@ -66,7 +65,6 @@ export class InvitationsService {
     private readonly users: UsersService,
     private readonly rateLimits: RateLimits,
     private readonly notifications: NotificationPublisher,
-    private readonly logger: Logger,
     private readonly options: InvitationsOptions,
   ) {}
 
@@ -269,7 +267,7 @@ export class InvitationsService {
   }
 
   private publish(userIds: string[], event: InvitationEvent): Promise<void> {
-    return publishInvitationEvent(this.bus, this.logger, userIds, event);
+    return publishInvitationEvent(this.bus, userIds, event);
   }
 }
 

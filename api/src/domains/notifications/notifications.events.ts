@@ -1,5 +1,4 @@
 import type { Notification } from "@parley/db";
-import type { Logger } from "../../infra/logger.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
 import { inboxEvents, type KindSet, publishToInboxes } from "../../realtime/inbox.ts";
 import type { PublicUser } from "../users/users.service.ts";
@@ -37,8 +36,8 @@ export type NotificationEvent =
 const NOTIFICATION_KINDS: KindSet<NotificationEvent> = { NOTIFICATION_CREATED: true, NOTIFICATION_UPDATED: true };
 
 /** To the receiver's inbox. Never throws: failures are logged. */
-export function publishNotificationEvent(bus: EventBus, logger: Logger, event: NotificationEvent): Promise<void> {
-  return publishToInboxes(bus, logger, [event.notification.receiverId], event);
+export function publishNotificationEvent(bus: EventBus, event: NotificationEvent): Promise<void> {
+  return publishToInboxes(bus, [event.notification.receiverId], event);
 }
 
 /** The viewer's notification events. */

@@ -93,7 +93,7 @@ export class NotificationsService {
     });
     if (updated) {
       const notification = toNotificationPayload(updated, updated.actor);
-      await publishNotificationEvent(this.bus, this.logger, {
+      await publishNotificationEvent(this.bus, {
         kind: "NOTIFICATION_UPDATED",
         at: new Date().toISOString(),
         notification,
@@ -151,7 +151,7 @@ export class NotificationsService {
         await Promise.all(
           chunk.map((row) => {
             const notification = toNotificationPayload(row, row.actorId ? (actors.get(row.actorId) ?? null) : null);
-            return publishNotificationEvent(this.bus, this.logger, { kind, at, notification });
+            return publishNotificationEvent(this.bus, { kind, at, notification });
           }),
         );
       } catch (error) {
