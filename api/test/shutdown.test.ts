@@ -1,20 +1,18 @@
 // SIGTERM under load: a real `src/main.ts` process, real clients over HTTP and graphql-ws.
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 import { createDb } from "@parley/db";
 import { type Client, createClient } from "graphql-ws";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { spawnInstance } from "./faults/instance.ts";
 import {
   CHAT_EVENTS,
   createTestDatabase,
-  JWT_SECRET,
   mode,
   openChat,
   SEND,
@@ -23,44 +21,9 @@ import {
   type TestUser,
 } from "./harness.ts";
 
-const API_DIR = fileURLToPath(new URL("..", import.meta.url));
 const SHUTDOWN_BOUND_MS = 10_000;
 const PAIRS = 6; // half send over graphql-ws, half over HTTP
 const SENDS_BEFORE_SIGNAL = 15; // per sender
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  wsUrl: string;
-  exited: Promise<number | null>;
-  output: string[];
-}
-
-/** Starts `src/main.ts` on a free port and waits for its "listening" log line. */
-async function startProcess(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: API_DIR,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line in 90 s:\n${output.join("")}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const match = /"port":(\d+)/.exec(output.join(""));
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-    void exited.then((code) => reject(new Error(`exited ${code} before listening:\n${output.join("")}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql`, exited, output };
-}
 
 /** A receiver: every message id its chatEvents subscription got, and the close code of its socket. */
 function receive(wsUrl: string, user: TestUser) {
@@ -162,21 +125,18 @@ describe("graceful stop", () => {
     cleanups.push(() => database.drop());
     const dataDir = mode === "embedded" ? await mkdtemp(join(tmpdir(), "parley-stop-")) : "memory://";
     if (mode === "embedded") cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const started = await startProcess({
-      PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "info",
-      JWT_SECRET,
-      PARLEY_DATA_DIR: dataDir,
-      DATABASE_URL: database.url ?? "",
-      REDIS_URL: mode === "shared" ? (process.env.REDIS_URL ?? "") : "",
-      REDIS_KEY_PREFIX: `parley-stop-${randomBytes(4).toString("hex")}:`,
-      RATE_LIMIT_MESSAGES_PER_SECOND: "100000",
-      RATE_LIMIT_MESSAGES_BURST: "100000",
-      SHUTDOWN_TIMEOUT: String(SHUTDOWN_BOUND_MS / 1000),
-    });
+    const started = await spawnInstance(
+      {
+        PARLEY_DATA_DIR: dataDir,
+        DATABASE_URL: database.url ?? "",
+        REDIS_URL: mode === "shared" ? (process.env.REDIS_URL ?? "") : "",
+        REDIS_KEY_PREFIX: `parley-stop-${randomBytes(4).toString("hex")}:`,
+        SHUTDOWN_TIMEOUT: String(SHUTDOWN_BOUND_MS / 1000),
+      },
+      90_000,
+    );
     cleanups.push(async () => {
-      if (started.child.exitCode === null) started.child.kill("SIGKILL");
+      await started.kill9();
     });
     const server = { url: started.url };
 
@@ -240,7 +200,7 @@ describe("graceful stop", () => {
     for (let i = 0; i < 600 && outcomes.some((o) => o.answered.length < SENDS_BEFORE_SIGNAL); i++) await sleep(50);
     expect(outcomes.every((o) => o.answered.length >= SENDS_BEFORE_SIGNAL)).toBe(true);
     const signalled = performance.now();
-    started.child.kill("SIGTERM");
+    void started.stop(SHUTDOWN_BOUND_MS + 5000); // SIGTERM (SIGKILL if it hangs: the exit code below then fails)
     // The stop has begun once new connections are refused; the held request keeps it from finishing.
     let listening = true;
     for (let i = 0; i < 200 && listening; i++) {
@@ -257,7 +217,7 @@ describe("graceful stop", () => {
 
     const code = await Promise.race([started.exited, sleep(SHUTDOWN_BOUND_MS + 5000).then(() => "hung" as const)]);
     const stoppedAfter = performance.now() - signalled;
-    expect(code, started.output.join("")).toBe(0);
+    expect(code, started.output()).toBe(0);
     expect(stoppedAfter).toBeLessThan(SHUTDOWN_BOUND_MS);
     await Promise.all(loops);
 
