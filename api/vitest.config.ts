@@ -17,7 +17,7 @@ export default defineConfig({
       test: {
         name,
         include: ["test/**/*.test.ts"],
-        // *.shared.test.ts need several instances on one PostgreSQL + Redis; the browser test runs once
+        // *.shared.test.ts need several instances on one PostgreSQL + Redis; the browser tests run once
         exclude: name === "embedded" ? ["test/**/*.shared.test.ts"] : ["test/**/*.browser.test.ts"],
         env: { PARLEY_TEST_MODE: name },
       },

@@ -1,32 +1,16 @@
 // GraphiQL at /graphql, in real Chromium: it renders offline and runs a subscription over WebSocket.
-import { existsSync } from "node:fs";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserRuns, launchChromium } from "./browser.ts";
 import { gql, openChat, SEND, signUp, startServer, type TestServer } from "./harness.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-// On CI a missing browser is a failure (launch throws); locally the test is skipped.
-const runs = existsSync(CHROMIUM) || process.env.CI === "true";
-
-describe.runIf(runs)("GraphiQL explorer", () => {
+describe.runIf(browserRuns)("GraphiQL explorer", () => {
   let server: TestServer;
   let browser: Browser;
 
   beforeAll(async () => {
     server = await startServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

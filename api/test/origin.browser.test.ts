@@ -1,17 +1,13 @@
 // In real Chromium: a page of another origin on the same site (the session cookie goes with its requests, SameSite
 // or not) can neither open a socket with the cookie, nor read the viewer, nor run a form-encoded mutation.
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserRuns, launchChromium } from "./browser.ts";
 import { gql, signUp, startServer, type TestServer } from "./harness.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-// On CI a missing browser is a failure (launch throws); locally the test is skipped.
-const runs = existsSync(CHROMIUM) || process.env.CI === "true";
-
-describe.runIf(runs)("a foreign page in the browser", () => {
+describe.runIf(browserRuns)("a foreign page in the browser", () => {
   let server: TestServer;
   let foreign: Server;
   let foreignUrl: string;
@@ -22,19 +18,7 @@ describe.runIf(runs)("a foreign page in the browser", () => {
     foreign = createServer((_request, response) => response.end("<html><body>another origin</body></html>"));
     await new Promise<void>((resolve) => foreign.listen(0, "127.0.0.1", resolve));
     foreignUrl = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}/`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
