@@ -46,7 +46,7 @@ export interface App {
   whenIdle(): Promise<void>;
   /** The domain services: for in-process jobs (invitations.expireInvitations) and tests. */
   services: Services;
-  /** For tests that check stored state or count queries (`prisma.$on("query", …)`). */
+  /** For tests that check stored state or count queries (`prisma.$on("query", …)`, with `queryEvents`). */
   prisma: Db["prisma"];
 }
 
@@ -54,8 +54,14 @@ export interface App {
 const INVITATION_EXPIRY_INTERVAL_MS = 15_000;
 const DEFAULT_SHUTDOWN_TIMEOUT_S = 10;
 
-/** Composition root: database, pub/sub, services, GraphQL over HTTP and WebSocket. `logger`: JSON lines on stdout. */
-export async function createApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
+/**
+ * Composition root: database, pub/sub, services, GraphQL over HTTP and WebSocket. `logger`: JSON lines on stdout;
+ * `queryEvents`: Prisma emits a `query` event per statement (off: each costs something even without a listener).
+ */
+export async function createApp(
+  config: Config,
+  options: { logger?: Logger; queryEvents?: boolean } = {},
+): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
   const drain = new Drain();
@@ -63,6 +69,7 @@ export async function createApp(config: Config, options: { logger?: Logger } = {
     databaseUrl: config.databaseUrl,
     dataDir: config.embeddedDbDir,
     onConnectionError: (error) => logger.error({ err: error }, "database connection error"),
+    queryEvents: options.queryEvents,
   });
   const observed = createEventBus(config.redisUrl, logger, {
     ...metrics,

@@ -72,7 +72,7 @@ export const GENEROUS_RATE_LIMITS = Object.fromEntries(
 
 /** Starts an app on a free port. Pass `database` to let several instances share one PostgreSQL. */
 export async function startServer(
-  options: { database?: TestDatabase; config?: Partial<Config>; logger?: Logger } = {},
+  options: { database?: TestDatabase; config?: Partial<Config>; logger?: Logger; queryEvents?: boolean } = {},
 ): Promise<TestServer> {
   const ownDatabase = options.database ? undefined : await createTestDatabase();
   const database = options.database ?? (ownDatabase as TestDatabase);
@@ -99,7 +99,7 @@ export async function startServer(
     trustProxy: 0,
     ...options.config,
   };
-  const app = await createApp(config, { logger: options.logger });
+  const app = await createApp(config, { logger: options.logger, queryEvents: options.queryEvents });
   const port = await app.start();
   return {
     app,

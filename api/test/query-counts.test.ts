@@ -26,7 +26,7 @@ const queries: string[] = [];
 const { users, as } = clientOf(() => server);
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startServer({ queryEvents: true });
   server.app.prisma.$on("query", (event) => queries.push(event.query));
 });
 afterAll(async () => {

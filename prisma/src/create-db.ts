@@ -20,10 +20,12 @@ export interface DbConfig {
   migrate?: boolean;
   /** An idle pooled connection failed (database restarted, connection killed): report it, don't crash. */
   onConnectionError?: (error: Error) => void;
+  /** Prisma's `query` log events (`prisma.$on("query", …)`), off by default: each costs a params JSON.stringify. */
+  queryEvents?: boolean;
 }
 
 export interface Db {
-  /** Emits a `query` event per statement (`prisma.$on("query", …)`): how tests and metrics count queries. */
+  /** Emits a `query` event per statement (`prisma.$on("query", …)`) when opened with `queryEvents`. */
   prisma: PrismaClient<"query">;
   sql: Sql;
   kind: "postgres" | "pglite";
@@ -39,13 +41,13 @@ export interface PoolUse {
   waiting: number;
 }
 
-/** Query events cost next to nothing without a listener. */
 const QUERY_EVENTS = [{ emit: "event" as const, level: "query" as const }];
+const logOf = (queryEvents = false) => (queryEvents ? QUERY_EVENTS : []);
 
 export async function createDb(config: DbConfig): Promise<Db> {
   const db = config.databaseUrl
-    ? connectPostgres(config.databaseUrl, config.poolSize, config.onConnectionError)
-    : await openPglite(config.dataDir);
+    ? connectPostgres(config.databaseUrl, config.poolSize, config.onConnectionError, config.queryEvents)
+    : await openPglite(config.dataDir, config.queryEvents);
   if (config.migrate ?? true) {
     await migrate(db.sql).catch(async (error: unknown) => {
       await db.close();
@@ -56,7 +58,12 @@ export async function createDb(config: DbConfig): Promise<Db> {
   return db;
 }
 
-function connectPostgres(connectionString: string, max = 20, onError: (error: Error) => void = () => {}): Db {
+function connectPostgres(
+  connectionString: string,
+  max = 20,
+  onError: (error: Error) => void = () => {},
+  queryEvents?: boolean,
+): Db {
   // A database that stops answering must fail new connections, not hold requests: the writer and error mapping
   // then answer UNAVAILABLE. Keep-alive finds dead connections the kernel would otherwise keep for hours.
   const pool = new pg.Pool({
@@ -68,7 +75,7 @@ function connectPostgres(connectionString: string, max = 20, onError: (error: Er
   });
   // Without a listener, an error on an idle client is an uncaught exception; the pool replaces the client.
   pool.on("error", onError);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: QUERY_EVENTS });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: logOf(queryEvents) });
   return {
     prisma,
     sql: poolSql(pool),
@@ -87,13 +94,13 @@ function connectPostgres(connectionString: string, max = 20, onError: (error: Er
  */
 const IN_MEMORY_SETTINGS = ["-c", "shared_buffers=16MB"];
 
-async function openPglite(dataDir: string): Promise<Db> {
+async function openPglite(dataDir: string, queryEvents?: boolean): Promise<Db> {
   const inMemory = dataDir.startsWith("memory://");
   if (!inMemory) await mkdir(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir, {
     ...(inMemory ? { startParams: [...PGlite.defaultStartParams, ...IN_MEMORY_SETTINGS] } : {}),
   });
-  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite), log: QUERY_EVENTS });
+  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite), log: logOf(queryEvents) });
   return {
     prisma,
     sql: pgliteSql(pglite),
