@@ -96,11 +96,10 @@ const envSchema = z
 export interface Config {
   port: number;
   host: string;
-  /** PostgreSQL URL (shared mode); undefined → embedded PGlite in dataDir. */
+  /** PostgreSQL URL (shared mode); undefined → embedded PGlite in embeddedDbDir. */
   databaseUrl: string | undefined;
   /** Redis URL (shared mode); undefined → in-memory pub/sub. */
   redisUrl: string | undefined;
-  dataDir: string;
   /** embedded PGlite directory, or "memory://" */
   embeddedDbDir: string;
   jwtSecret: string;
@@ -147,7 +146,6 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
-    dataDir,
     embeddedDbDir: inMemory ? "memory://" : join(dataDir, "db"),
     jwtSecret: e.JWT_SECRET ?? (await embeddedSecret(e.DATABASE_URL, inMemory ? undefined : dataDir)),
     accessTokenTtl: e.ACCESS_TOKEN_TTL,

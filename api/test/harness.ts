@@ -81,7 +81,6 @@ export async function startServer(
     host: "127.0.0.1",
     databaseUrl: database.url,
     redisUrl: mode === "shared" ? sharedUrls().redisUrl : undefined,
-    dataDir: "memory://",
     embeddedDbDir: "memory://",
     jwtSecret: JWT_SECRET,
     accessTokenTtl: 900,
