@@ -6,6 +6,7 @@ import SchemaBuilder, {
   type SchemaTypes,
 } from "@pothos/core";
 import type { GraphQLFieldResolver } from "graphql";
+import { isStorable } from "../infra/validation.ts";
 import { badInput } from "./errors.ts";
 
 declare global {
@@ -31,9 +32,6 @@ export const roomFor = (limit: number) => limit * 4;
 
 /** IDs are UUIDs or short opaque keys. */
 export const ID_MAX_LENGTH = 64;
-
-/** NUL (PostgreSQL text cannot hold it) and unpaired surrogates (not Unicode): refused in every string. */
-const storable = (text: string) => !text.includes("\u0000") && !/\p{Cs}/u.test(text);
 
 type Check = (value: unknown, name: string) => void;
 
@@ -128,7 +126,7 @@ export class BoundsPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
     return (value, name) => {
       if (typeof value !== "string") return;
       if (value.length > maxLength) throw badInput(`${name} must be at most ${maxLength} characters.`, name);
-      if (!storable(value)) throw badInput(`${name} must not contain NUL or unpaired surrogate characters.`, name);
+      if (!isStorable(value)) throw badInput(`${name} must not contain NUL or unpaired surrogate characters.`, name);
     };
   }
 }

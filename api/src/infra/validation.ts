@@ -15,10 +15,13 @@ export interface TextBounds {
 
 /**
  * Text PostgreSQL can store: it holds neither NUL nor an unpaired surrogate, and one such value in a batched
- * statement would fail everyone else's rows with it. The one definition; callers phrase their own refusal.
+ * statement would fail everyone else's rows with it. The one definition (every string argument, graphql/bounds.ts,
+ * and the domain checks below); callers phrase their own refusal.
  */
+export const isStorable = (text: string): boolean => !text.includes("\u0000") && !/\p{Cs}/u.test(text);
+
+/** Storable text of `min` to `max` code points. */
 export function storableText({ min = 1, max, noControls = false }: TextBounds) {
-  const forbidden = noControls ? /[\p{Cc}\p{Cs}]/u : /\p{Cs}/u;
   return z
     .string()
     .refine((value) => {
@@ -26,7 +29,7 @@ export function storableText({ min = 1, max, noControls = false }: TextBounds) {
       return length >= min && length <= max;
     }, `must be ${min} to ${max} characters`)
     .refine(
-      (value) => !value.includes("\u0000") && !forbidden.test(value),
+      (value) => isStorable(value) && !(noControls && /\p{Cc}/u.test(value)),
       noControls
         ? "must not contain control or unpaired surrogate characters"
         : "must not contain NUL or unpaired surrogate characters",
