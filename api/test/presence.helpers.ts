@@ -1,9 +1,9 @@
 // Helpers for test/presence*.test.ts: raw sockets, a presence event queue, the cron endpoint.
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import WebSocket from "ws";
 import { CRON_PATH } from "../src/domains/presence/presence.cron.ts";
 import { EventQueue, gql, mode, type TestServer, type TestUser, wsClient } from "./harness.ts";
+import { openSocket as rawSocket } from "./sessions.helpers.ts";
 
 export const PRESENCE_EVENTS = `subscription {
   presenceEvents {
@@ -55,27 +55,17 @@ export interface OpenSocket {
 }
 
 /** A bare graphql-ws connection (no operation): what an idle open tab is. Resolves once acknowledged. */
-export function openSocket(server: { wsUrl: string }, user: TestUser): Promise<OpenSocket> {
-  const socket = new WebSocket(server.wsUrl, "graphql-transport-ws");
-  const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    socket.once("open", () =>
-      socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${user.token}` } })),
-    );
-    socket.once("message", (data) => {
-      const type = JSON.parse(String(data)).type;
-      if (type !== "connection_ack") reject(new Error(`expected connection_ack, got ${type}`));
-      resolve({
-        closed,
-        close: async () => {
-          socket.close(1000);
-          await closed;
-        },
-      });
-    });
-    socket.once("error", reject);
-    void closed.then((code) => reject(new Error(`socket closed before the ack (${code})`)));
-  });
+export async function openSocket(server: { wsUrl: string }, user: TestUser): Promise<OpenSocket> {
+  const socket = rawSocket(server, user.token);
+  const accepted = await socket.accepted;
+  if (accepted !== "ack") throw new Error(`socket closed before the ack (${accepted})`);
+  return {
+    closed: socket.closed,
+    close: async () => {
+      socket.close(1000);
+      await socket.closed;
+    },
+  };
 }
 
 const PRESENCE_OF = `query($u: String!) { user(username: $u) { isOnline lastActivity } }`;

@@ -1,11 +1,11 @@
-// A raw graphql-ws connection whose acceptance and close code a test can await.
+// A raw graphql-ws connection whose acceptance and close code a test can await (presence.helpers.ts builds on it).
 import WebSocket from "ws";
 
 export interface OpenSocket {
   /** "ack", or the close code if the server refused the connection */
   accepted: Promise<"ack" | number>;
   closed: Promise<number>;
-  close(): void;
+  close(code?: number): void;
 }
 
 /** A raw graphql-ws connection authenticated by `token`. */
@@ -19,7 +19,8 @@ export function openSocket(srv: { wsUrl: string }, token: string): OpenSocket {
     });
     void closed.then(resolve);
   });
-  return { accepted, closed, close: () => socket.close() };
+  socket.on("error", () => {}); // a refused handshake: "close" follows with its code
+  return { accepted, closed, close: (code) => socket.close(code) };
 }
 
 /** The socket's close code once it closes, or "open" if it is still open after `ms` (bounded waits). */
