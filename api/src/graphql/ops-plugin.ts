@@ -1,11 +1,9 @@
 import type { Plugin } from "graphql-yoga";
-import type { Drain } from "../infra/drain.ts";
+import { type Drain, SHUTTING_DOWN } from "../infra/drain.ts";
 import { withLogger } from "../infra/logger.ts";
 import type { Context } from "./context.ts";
 import { unavailable } from "./errors.ts";
 import type { WsInitialContext } from "./yoga.ts";
-
-const SHUTTING_DOWN = "The server is shutting down: retry, another instance will answer.";
 
 /**
  * Operability for every transport: operations run with their context's logger as the current one (so

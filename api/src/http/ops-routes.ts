@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Drain } from "../infra/drain.ts";
+import { type Drain, SHUTTING_DOWN } from "../infra/drain.ts";
 import { type Logger, operationLogger, requestIdFrom, withLogger } from "../infra/logger.ts";
 import type { Metrics } from "../infra/metrics.ts";
 import { type Check, runChecks } from "./readiness.ts";
@@ -33,9 +33,7 @@ export function withOps(options: OpsOptions, next: Handler): Handler {
     if (route) return route(request, response);
     if (drain.stopping) {
       response.setHeader("connection", "close");
-      return json(response, 503, {
-        errors: [{ message: "The server is shutting down.", extensions: { code: "UNAVAILABLE" } }],
-      });
+      return json(response, 503, { errors: [{ message: SHUTTING_DOWN, extensions: { code: "UNAVAILABLE" } }] });
     }
     // An event stream (SSE subscription) lasts as long as its client wants: the stop ends it instead of awaiting it.
     if (!request.headers.accept?.includes("text/event-stream")) response.once("close", drain.begin());

@@ -4,6 +4,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 const QUIET_MS = 50;
 const POLL_MS = 10;
 
+/** What new work is told once the stop has begun, on every transport. */
+export const SHUTTING_DOWN = "The server is shutting down: retry, another instance will answer.";
+
 /**
  * Graceful stop bookkeeping: once `stopping`, new work is refused (HTTP 503, GraphQL UNAVAILABLE) while the
  * operations already running are counted down, and deliveries to sockets are watched until they go quiet.
