@@ -19,7 +19,7 @@ import { createParleyYoga } from "./graphql/yoga.ts";
 import { withOps } from "./http/ops-routes.ts";
 import { databaseChecks, redisCheck } from "./http/readiness.ts";
 import { TokenService } from "./infra/auth.ts";
-import { Drain, until } from "./infra/drain.ts";
+import { DEFAULT_SHUTDOWN_TIMEOUT_S, Drain, until } from "./infra/drain.ts";
 import { createLogger, type Logger } from "./infra/logger.ts";
 import { countingRefusals, createMetrics, type Metrics } from "./infra/metrics.ts";
 import { createOriginPolicy } from "./infra/origin-policy.ts";
@@ -52,7 +52,6 @@ export interface App {
 
 /** How often pending duel invitations past their expiry become EXPIRED (once per cluster). */
 const INVITATION_EXPIRY_INTERVAL_MS = 15_000;
-const DEFAULT_SHUTDOWN_TIMEOUT_S = 10;
 
 /**
  * Composition root: database, pub/sub, services, GraphQL over HTTP and WebSocket. `logger`: JSON lines on stdout;

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { PRESENCE_DEFAULTS, type PresenceSettings } from "./domains/presence/presence.settings.ts";
 import { DEFAULT_GRAPHQL_LIMITS, type GraphqlLimits } from "./graphql/armor.ts";
 import { DEFAULT_TRANSPORT_LIMITS, type TransportLimits } from "./graphql/transport-limits.ts";
+import { DEFAULT_SHUTDOWN_TIMEOUT_S } from "./infra/drain.ts";
 import { normalizeOrigin } from "./infra/origin-policy.ts";
 import { RATE_LIMIT_DEFAULTS, type RateLimitConfig, rateLimitConfig } from "./infra/rate-limit.ts";
 
@@ -86,7 +87,7 @@ const envSchema = z
     WS_MAX_SOCKETS_PER_USER: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxSocketsPerUser),
     WS_MAX_BUFFERED_BYTES: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxBufferedBytes),
     METRICS_TOKEN: z.string().optional(),
-    SHUTDOWN_TIMEOUT: z.coerce.number().positive().max(600).default(10),
+    SHUTDOWN_TIMEOUT: z.coerce.number().positive().max(600).default(DEFAULT_SHUTDOWN_TIMEOUT_S),
   })
   .refine((env) => env.REFRESH_TOKEN_TTL > env.ACCESS_TOKEN_TTL, {
     path: ["REFRESH_TOKEN_TTL"],
@@ -127,7 +128,7 @@ export interface Config {
   transportLimits: TransportLimits;
   /** METRICS_TOKEN: when set, GET /metrics needs `Authorization: Bearer <token>`; unset: open */
   metricsToken?: string | undefined;
-  /** SHUTDOWN_TIMEOUT: seconds a graceful stop waits for running requests and sends (default 10) */
+  /** SHUTDOWN_TIMEOUT: seconds a graceful stop waits for running requests and sends */
   shutdownTimeout?: number;
 }
 

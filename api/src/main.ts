@@ -1,5 +1,6 @@
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
+import { DEFAULT_SHUTDOWN_TIMEOUT_S } from "./infra/drain.ts";
 
 /** Past the graceful stop's own bound, a stop that still hangs (a stuck connection close) ends the process. */
 const HARD_STOP_GRACE_MS = 5000;
@@ -24,7 +25,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
         app.logger.error("graceful stop did not finish in time; exiting");
         process.exit(1);
       },
-      (config.shutdownTimeout ?? 10) * 1000 + HARD_STOP_GRACE_MS,
+      (config.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT_S) * 1000 + HARD_STOP_GRACE_MS,
     );
     hardStop.unref();
     try {

@@ -4,6 +4,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 const QUIET_MS = 50;
 const POLL_MS = 10;
 
+/** SHUTDOWN_TIMEOUT's default: seconds a graceful stop waits for running work. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_S = 10;
+
 /** What new work is told once the stop has begun, on every transport. */
 export const SHUTTING_DOWN = "The server is shutting down: retry, another instance will answer.";
 
