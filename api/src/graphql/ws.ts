@@ -37,6 +37,8 @@ type SocketState = {
   presence: PresenceSocket | undefined;
   /** set once the socket counts towards its user's WS_MAX_SOCKETS_PER_USER */
   userId: string | undefined;
+  /** the client's address (rate limits without a user), read once from the upgrade request */
+  clientIp: string;
 };
 
 type Enveloped = ReturnType<ParleyYoga["getEnveloped"]>;
@@ -89,6 +91,8 @@ export function attachGraphqlWs(
           return false;
         }
         ctx.extra.userId = check.viewer.id;
+        const { socket, headers } = ctx.extra.request;
+        ctx.extra.clientIp = clientAddress(socket.remoteAddress, headers["x-forwarded-for"]?.toString(), trustProxy);
         ctx.extra.token = token;
         ctx.extra.id = randomUUID();
         const ms = check.viewer.tokenExp * 1000 - Date.now();
@@ -113,14 +117,12 @@ export function attachGraphqlWs(
           const message = `Too many operations on this socket (limit ${limits.maxSubscriptionsPerSocket}).`;
           return [new ParleyError("RATE_LIMITED", message, { limit: "maxSubscriptionsPerSocket" })];
         }
-        const { socket, headers } = ctx.extra.request;
-        const clientIp = clientAddress(socket.remoteAddress, headers["x-forwarded-for"]?.toString(), trustProxy);
         const enveloped = yoga.getEnveloped({
           transport: "ws",
           token: ctx.extra.token,
           socketId: ctx.extra.id,
           operationId: id,
-          clientIp,
+          clientIp: ctx.extra.clientIp,
         });
         let document: DocumentNode;
         try {
