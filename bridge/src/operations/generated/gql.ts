@@ -14,10 +14,12 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "mutation SendMessage($chatId: ID!, $content: String!, $clientTimestamp: String) {\n  sendMessage(\n    chatId: $chatId\n    content: $content\n    clientTimestamp: $clientTimestamp\n  ) {\n    id\n  }\n}": typeof types.SendMessageDocument,
+    "mutation SendMessage($chatId: ID!, $content: String!, $clientTimestamp: String) {\n  sendMessage(\n    chatId: $chatId\n    content: $content\n    clientTimestamp: $clientTimestamp\n  ) {\n    id\n  }\n}\n\nsubscription ChatEvents {\n  chatEvents {\n    __typename\n    ... on MessageSentEvent {\n      message {\n        id\n        chatId\n        content\n        createdAt\n        clientTimestamp\n        isRead\n        isLiked\n        sender {\n          username\n        }\n      }\n    }\n  }\n}": typeof types.SendMessageDocument,
+    "query Caller {\n  me {\n    id\n    username\n    nickname\n  }\n}": typeof types.CallerDocument,
 };
 const documents: Documents = {
-    "mutation SendMessage($chatId: ID!, $content: String!, $clientTimestamp: String) {\n  sendMessage(\n    chatId: $chatId\n    content: $content\n    clientTimestamp: $clientTimestamp\n  ) {\n    id\n  }\n}": types.SendMessageDocument,
+    "mutation SendMessage($chatId: ID!, $content: String!, $clientTimestamp: String) {\n  sendMessage(\n    chatId: $chatId\n    content: $content\n    clientTimestamp: $clientTimestamp\n  ) {\n    id\n  }\n}\n\nsubscription ChatEvents {\n  chatEvents {\n    __typename\n    ... on MessageSentEvent {\n      message {\n        id\n        chatId\n        content\n        createdAt\n        clientTimestamp\n        isRead\n        isLiked\n        sender {\n          username\n        }\n      }\n    }\n  }\n}": types.SendMessageDocument,
+    "query Caller {\n  me {\n    id\n    username\n    nickname\n  }\n}": types.CallerDocument,
 };
 
 /**
@@ -37,7 +39,11 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "mutation SendMessage($chatId: ID!, $content: String!, $clientTimestamp: String) {\n  sendMessage(\n    chatId: $chatId\n    content: $content\n    clientTimestamp: $clientTimestamp\n  ) {\n    id\n  }\n}"): (typeof documents)["mutation SendMessage($chatId: ID!, $content: String!, $clientTimestamp: String) {\n  sendMessage(\n    chatId: $chatId\n    content: $content\n    clientTimestamp: $clientTimestamp\n  ) {\n    id\n  }\n}"];
+export function graphql(source: "mutation SendMessage($chatId: ID!, $content: String!, $clientTimestamp: String) {\n  sendMessage(\n    chatId: $chatId\n    content: $content\n    clientTimestamp: $clientTimestamp\n  ) {\n    id\n  }\n}\n\nsubscription ChatEvents {\n  chatEvents {\n    __typename\n    ... on MessageSentEvent {\n      message {\n        id\n        chatId\n        content\n        createdAt\n        clientTimestamp\n        isRead\n        isLiked\n        sender {\n          username\n        }\n      }\n    }\n  }\n}"): (typeof documents)["mutation SendMessage($chatId: ID!, $content: String!, $clientTimestamp: String) {\n  sendMessage(\n    chatId: $chatId\n    content: $content\n    clientTimestamp: $clientTimestamp\n  ) {\n    id\n  }\n}\n\nsubscription ChatEvents {\n  chatEvents {\n    __typename\n    ... on MessageSentEvent {\n      message {\n        id\n        chatId\n        content\n        createdAt\n        clientTimestamp\n        isRead\n        isLiked\n        sender {\n          username\n        }\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Caller {\n  me {\n    id\n    username\n    nickname\n  }\n}"): (typeof documents)["query Caller {\n  me {\n    id\n    username\n    nickname\n  }\n}"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
