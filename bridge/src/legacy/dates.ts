@@ -11,8 +11,4 @@ export function isoPy(iso: string): string {
     .slice(0, 6);
   return fraction === "000000" ? `${iso.slice(0, dot)}+00:00` : `${iso.slice(0, dot)}.${fraction}+00:00`;
 }
-
-/** `<iso-http>`: Django's JSON encoder (milliseconds, `Z`), which is the API's own ISO string. */
-export function isoHttp(iso: string): string {
-  return new Date(iso).toISOString();
-}
+// `<iso-http>` (Django's JSON encoder: milliseconds, `Z`) is the API's DateTime as it is: no conversion.
