@@ -111,6 +111,14 @@ describe("sign-up and log-in (§8.5)", () => {
         body: { msg: "Username or password are not correct." },
       });
     }
+    expect(await tab().post("/api/login")).toMatchObject({
+      status: 422,
+      body: [{ type: "missing", loc: ["body", "credentials"], msg: "Field required" }],
+    });
+    expect(await tab().post("/api/login", [username])).toMatchObject({
+      status: 422,
+      body: [{ type: "model_attributes_type", loc: ["body", "credentials"] }],
+    });
     expect(await tab().post("/api/login", { username })).toMatchObject({
       status: 422,
       body: [{ type: "missing", loc: ["body", "credentials", "password"], msg: "Field required" }],

@@ -2,13 +2,15 @@ import { invalid, type ValidationItem } from "./errors.ts";
 
 /**
  * A JSON body's string fields, as pydantic checks a django-ninja schema parameter named `param`: every field
- * missing or not a string is one item of the 422 list (`loc: ["body", param, field]`). Extra keys are ignored.
+ * missing or not a string is one item of the 422 list (`loc: ["body", param, field]`); no body at all is the
+ * parameter missing. Extra keys are ignored.
  */
 export function stringFields<const K extends string>(
   body: unknown,
   param: string,
   names: readonly K[],
 ): Record<K, string> {
+  if (body === undefined) throw invalid([{ type: "missing", loc: ["body", param], msg: "Field required" }]);
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw invalid([
       {
