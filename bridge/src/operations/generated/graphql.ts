@@ -44,6 +44,9 @@ export type ChatEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ChatEventsSubscription = { chatEvents:
+    | { __typename: 'ChatReadEvent' }
+    | { __typename: 'GroupChangedEvent' }
+    | { __typename: 'GroupDeletedEvent' }
     | { __typename: 'MessageLikedEvent' }
     | { __typename: 'MessageReadEvent' }
     | { __typename: 'MessageSentEvent', message: { id: string, chatId: string, content: string, createdAt: string, clientTimestamp: string | null, isRead: boolean, isLiked: boolean, sender: { username: string } } }
