@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createBridge } from "@parley/bridge";
+import { createBridge, staticSite } from "@parley/bridge";
 import { createDb, type Db, readMigrations } from "@parley/db";
 import type { Config } from "./config.ts";
 import { ChatService } from "./domains/chat/chat.service.ts";
@@ -140,13 +140,23 @@ export async function createApp(
     originPolicy,
     maxBufferedBytes: config.transportLimits.maxBufferedBytes,
     maxFrameLength: config.transportLimits.maxRequestBytes,
+    cookieSecure: config.cookieSecure,
     logger,
   });
+  // A legacy SPA build on the same origin (its URLs come from location.host): every GET that is not GraphQL.
+  const legacySite = config.legacyWebDir ? staticSite(config.legacyWebDir) : undefined;
+  const site: typeof bridge.handleRequest = (request, response) =>
+    legacySite !== undefined &&
+    (request.url ?? "").split("?")[0] !== yoga.graphqlEndpoint &&
+    legacySite(request, response);
   const server = createServer(
     withOps(
       ops,
       (request, response) =>
-        cron(request, response) || bridge.handleRequest(request, response) || void yoga(request, response),
+        cron(request, response) ||
+        bridge.handleRequest(request, response) ||
+        site(request, response) ||
+        void yoga(request, response),
     ),
   );
   server.on("upgrade", (request, socket, head) => {

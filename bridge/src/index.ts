@@ -4,4 +4,8 @@ export { connectApiSocket, jsonQuery, type MessagePipe } from "./api-client.ts";
 export { type Bridge, type BridgeOptions, createBridge } from "./bridge.ts";
 export type * from "./executor.ts";
 export { httpOrigin } from "./executor.ts";
+// The legacy HTTP API (/api/*) and the legacy SPA build (LEGACY_WEB_DIR)
+export { type LegacyHttpHandler, type LegacyHttpOptions, legacyHttp } from "./http/router.ts";
+export { legacyRoutes } from "./http/routes.ts";
+export { staticSite } from "./http/static-site.ts";
 export * from "./operations/generated/graphql.ts";

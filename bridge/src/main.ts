@@ -33,6 +33,9 @@ const env = z
       .int()
       .positive()
       .default(64 * 1024),
+    /** the API's COOKIE_SECURE: Secure on the `csrftoken` cookie (default: on in production) */
+    COOKIE_SECURE: z.enum(["true", "false"]).optional(),
+    NODE_ENV: z.string().optional(),
   })
   .parse(process.env);
 
@@ -45,6 +48,7 @@ const bridge = createStandaloneBridge({
   originPolicy: createOriginPolicy(env.ALLOWED_ORIGINS),
   maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
   maxFrameLength: env.MAX_REQUEST_BYTES,
+  cookieSecure: env.COOKIE_SECURE ? env.COOKIE_SECURE === "true" : env.NODE_ENV === "production",
   logger,
 });
 const port = await bridge.start(env.PORT, env.HOST);

@@ -12,6 +12,8 @@ export interface StandaloneOptions {
   originPolicy: UpgradePolicy;
   maxBufferedBytes: number;
   maxFrameLength: number;
+  /** Secure attribute of the `csrftoken` cookie (the API's COOKIE_SECURE) */
+  cookieSecure: boolean;
   logger: BridgeLogger;
 }
 

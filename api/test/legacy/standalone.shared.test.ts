@@ -33,6 +33,7 @@ beforeAll(async () => {
         originPolicy: createOriginPolicy([]),
         maxBufferedBytes: 1024 * 1024,
         maxFrameLength: 64 * 1024,
+        cookieSecure: false,
         logger: silent,
       });
       const port = await bridge.start(0, "127.0.0.1");
