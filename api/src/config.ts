@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { type MediaSettings, mediaEnv, mediaFromEnv } from "./domains/media/media.settings.ts";
 import { PRESENCE_DEFAULTS, type PresenceSettings } from "./domains/presence/presence.settings.ts";
 import { DEFAULT_GRAPHQL_LIMITS, type GraphqlLimits } from "./graphql/armor.ts";
 import { DEFAULT_TRANSPORT_LIMITS, type TransportLimits } from "./graphql/transport-limits.ts";
@@ -88,6 +89,7 @@ const envSchema = z
     WS_MAX_BUFFERED_BYTES: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxBufferedBytes),
     METRICS_TOKEN: z.string().optional(),
     SHUTDOWN_TIMEOUT: z.coerce.number().positive().max(600).default(DEFAULT_SHUTDOWN_TIMEOUT_S),
+    ...mediaEnv,
   })
   .refine((env) => env.REFRESH_TOKEN_TTL > env.ACCESS_TOKEN_TTL, {
     path: ["REFRESH_TOKEN_TTL"],
@@ -130,6 +132,8 @@ export interface Config {
   metricsToken?: string | undefined;
   /** SHUTDOWN_TIMEOUT: seconds a graceful stop waits for running requests and sends */
   shutdownTimeout?: number;
+  /** attachments: blob store, limits and URL lifetimes (domains/media/media.settings.ts); unset: defaults, files in a temporary directory */
+  media?: MediaSettings;
 }
 
 /** Parses the environment once. Embedded mode keeps a generated JWT secret in the data directory. */
@@ -185,6 +189,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     },
     metricsToken: e.METRICS_TOKEN || undefined,
     shutdownTimeout: e.SHUTDOWN_TIMEOUT,
+    media: mediaFromEnv(e, inMemory ? undefined : join(dataDir, "media")),
   };
 }
 
