@@ -4,12 +4,12 @@ export interface SignedUpload {
   headers: Record<string, string>;
 }
 
-export interface DownloadTarget {
+/** How a stored file is served. */
+export interface ServedAs {
   contentType: string;
   filename: string;
   /** images are shown in place; anything else is offered as a download */
   inline: boolean;
-  expiresAt: Date;
 }
 
 /**
@@ -19,12 +19,13 @@ export interface DownloadTarget {
 export interface BlobStore {
   /** A URL accepting one PUT of exactly `size` bytes of `contentType` until `expiresAt`. */
   uploadUrl(key: string, upload: { contentType: string; size: number; expiresAt: Date }): Promise<SignedUpload>;
-  /** A URL reading the blob until `expiresAt`, answered with that content type and disposition. */
-  downloadUrl(key: string, target: DownloadTarget): Promise<string>;
+  /** A URL reading the blob until `expiresAt`, answered with the content type and disposition of `served`. */
+  downloadUrl(key: string, served: ServedAs, expiresAt: Date): Promise<string>;
   /** The stored size, or null when nothing is stored under `key`. */
   size(key: string): Promise<number | null>;
   read(key: string): Promise<Buffer>;
-  write(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** `served`: how the blob will be downloaded (S3 keeps it on the object; see S3Store.downloadUrl). */
+  write(key: string, body: Buffer, served: ServedAs): Promise<void>;
   /** Missing keys are not an error. */
   delete(keys: readonly string[]): Promise<void>;
   close(): Promise<void>;

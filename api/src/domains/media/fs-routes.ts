@@ -43,7 +43,13 @@ export function mediaRoutes(store: FilesystemStore, signer: UrlSigner, logger: L
 
 class TooLarge extends Error {}
 
-async function receive(store: FilesystemStore, key: string, params: Params, request: IncomingMessage, response: ServerResponse) {
+async function receive(
+  store: FilesystemStore,
+  key: string,
+  params: Params,
+  request: IncomingMessage,
+  response: ServerResponse,
+) {
   const size = Number(params.size);
   const declared = request.headers["content-length"];
   if ((request.headers["content-type"] ?? "").toLowerCase() !== params.type) {
@@ -79,7 +85,13 @@ async function receive(store: FilesystemStore, key: string, params: Params, requ
   }
 }
 
-async function serve(store: FilesystemStore, key: string, params: Params, request: IncomingMessage, response: ServerResponse) {
+async function serve(
+  store: FilesystemStore,
+  key: string,
+  params: Params,
+  request: IncomingMessage,
+  response: ServerResponse,
+) {
   const size = await store.size(key);
   if (size === null) {
     text(response, 404, "Not found.");

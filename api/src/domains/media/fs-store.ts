@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { BLOB_KEY, type BlobStore, type DownloadTarget, type SignedUpload } from "./blob-store.ts";
+import { BLOB_KEY, type BlobStore, type ServedAs, type SignedUpload } from "./blob-store.ts";
 import { epochSeconds, type UrlSigner } from "./url-signing.ts";
 
 /** Paths of the routes that serve the filesystem store (fs-routes.ts): `/media/{key}`. */
@@ -34,12 +34,13 @@ export class FilesystemStore implements BlobStore {
     return { url: `${this.publicUrl}${MEDIA_PATH}${key}?${query}`, headers: { "content-type": upload.contentType } };
   }
 
-  async downloadUrl(key: string, target: DownloadTarget): Promise<string> {
+  /** Type and disposition travel signed in the URL (fs-routes.ts answers with them). */
+  async downloadUrl(key: string, served: ServedAs, expiresAt: Date): Promise<string> {
     const query = this.signer.sign("GET", key, {
-      exp: String(epochSeconds(target.expiresAt)),
-      type: target.contentType,
-      name: target.filename,
-      disposition: target.inline ? "inline" : "attachment",
+      exp: String(epochSeconds(expiresAt)),
+      type: served.contentType,
+      name: served.filename,
+      disposition: served.inline ? "inline" : "attachment",
     });
     return `${this.publicUrl}${MEDIA_PATH}${key}?${query}`;
   }
@@ -59,7 +60,7 @@ export class FilesystemStore implements BlobStore {
     return readFile(this.path(key));
   }
 
-  /** Written beside, then renamed: a reader never sees half a file. */
+  /** Written beside, then renamed: a reader never sees half a file. How it is served is in its URLs. */
   async write(key: string, body: Buffer): Promise<void> {
     const partial = await this.partialFile(key);
     await writeFile(partial, body);

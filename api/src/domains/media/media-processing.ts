@@ -34,7 +34,8 @@ export async function processFile(body: Buffer, declaredType: string): Promise<P
       sniffed ? `The file is ${sniffed}, not ${declaredType}.` : `The file's content is not ${declaredType}.`,
     );
   }
-  if (!isImageType(declaredType)) return { body, contentType: declaredType, width: null, height: null, thumbnail: null };
+  if (!isImageType(declaredType))
+    return { body, contentType: declaredType, width: null, height: null, thumbnail: null };
   return processImage(body, declaredType);
 }
 

@@ -1,8 +1,8 @@
 import { roomFor } from "../../graphql/bounds.ts";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
-import { MAX_CONTENT_TYPE_LENGTH, MAX_FILENAME_LENGTH } from "./media-types.ts";
 import type { AttachmentPayload, UploadTicket } from "./media.service.ts";
+import { MAX_CONTENT_TYPE_LENGTH, MAX_FILENAME_LENGTH } from "./media-types.ts";
 
 const HttpHeader = builder.objectRef<{ name: string; value: string }>("HttpHeader").implement({
   fields: (t) => ({ name: t.exposeString("name"), value: t.exposeString("value") }),

@@ -4,10 +4,10 @@ import DataLoader from "dataloader";
 import { badInput, conflict, notFound, rateLimited } from "../../graphql/errors.ts";
 import { processWide } from "../../graphql/loaders.ts";
 import { isUuid, storableText, textProblem } from "../../infra/validation.ts";
-import { type BlobStore, blobKeys, type SignedUpload } from "./blob-store.ts";
+import { type BlobStore, blobKeys, type ServedAs, type SignedUpload } from "./blob-store.ts";
+import type { MediaSettings } from "./media.settings.ts";
 import { MediaRefusal, processFile, THUMBNAIL_TYPE } from "./media-processing.ts";
 import { cleanFilename, IMAGE_TYPES, isImageType, MAX_FILENAME_LENGTH, normalizeType } from "./media-types.ts";
-import type { MediaSettings } from "./media.settings.ts";
 
 /** What a message carries of each attachment: inline in events, so delivering one costs no query. */
 export interface AttachmentPayload {
@@ -125,8 +125,9 @@ export class MediaService {
       await this.discard(row.id);
       throw badInput(error.message, "uploadId");
     });
-    await this.store.write(keys.file, processed.body, processed.contentType);
-    if (processed.thumbnail) await this.store.write(keys.thumb, processed.thumbnail, THUMBNAIL_TYPE);
+    const served = servedAs({ ...row, contentType: processed.contentType });
+    await this.store.write(keys.file, processed.body, served.file);
+    if (processed.thumbnail) await this.store.write(keys.thumb, processed.thumbnail, served.thumb);
     await this.store.delete([keys.upload]);
     const completed = await this.prisma.attachment.update({
       where: { id: row.id },
@@ -145,9 +146,15 @@ export class MediaService {
    * Attaches completed uploads of the sender's in this chat to `messageId`, each at most once (a conditional
    * update: two sends racing for one upload cannot both win). On any refusal nothing stays claimed.
    */
-  async claim(viewerId: string, chatId: string, messageId: string, ids: readonly string[]): Promise<AttachmentPayload[]> {
+  async claim(
+    viewerId: string,
+    chatId: string,
+    messageId: string,
+    ids: readonly string[],
+  ): Promise<AttachmentPayload[]> {
     if (ids.length === 0) return [];
-    if (ids.length > MAX_ATTACHMENTS) throw badInput(`At most ${MAX_ATTACHMENTS} attachments per message.`, "attachmentIds");
+    if (ids.length > MAX_ATTACHMENTS)
+      throw badInput(`At most ${MAX_ATTACHMENTS} attachments per message.`, "attachmentIds");
     const wanted = ids.map((id) => id.toLowerCase());
     if (new Set(wanted).size !== wanted.length) throw badInput("An attachment is listed twice.", "attachmentIds");
     if (!wanted.every(isUuid)) throw notFound("Upload not found.");
@@ -174,22 +181,10 @@ export class MediaService {
   async urls(attachment: AttachmentPayload): Promise<{ url: string; thumbnailUrl: string | null }> {
     const expiresAt = new Date(Date.now() + this.settings.downloadTtl * 1000);
     const keys = blobKeys(attachment.id);
-    const inline = isImageType(attachment.contentType);
+    const served = servedAs(attachment);
     const [url, thumbnailUrl] = await Promise.all([
-      this.store.downloadUrl(keys.file, {
-        contentType: attachment.contentType,
-        filename: attachment.filename,
-        inline,
-        expiresAt,
-      }),
-      attachment.hasThumbnail
-        ? this.store.downloadUrl(keys.thumb, {
-            contentType: THUMBNAIL_TYPE,
-            filename: `thumbnail-${attachment.filename}.webp`,
-            inline: true,
-            expiresAt,
-          })
-        : null,
+      this.store.downloadUrl(keys.file, served.file, expiresAt),
+      attachment.hasThumbnail ? this.store.downloadUrl(keys.thumb, served.thumb, expiresAt) : null,
     ]);
     return { url, thumbnailUrl };
   }
@@ -220,7 +215,10 @@ export class MediaService {
     const contentType = normalizeType(request.contentType);
     if (!this.accepts(contentType)) {
       const accepted = [...IMAGE_TYPES, ...this.settings.extraTypes];
-      throw badInput(`${contentType || "This type"} is not accepted (accepted: ${accepted.join(", ")}).`, "contentType");
+      throw badInput(
+        `${contentType || "This type"} is not accepted (accepted: ${accepted.join(", ")}).`,
+        "contentType",
+      );
     }
     if (!Number.isInteger(request.size) || request.size < 1) throw badInput("size must be at least 1 byte.", "size");
     if (request.size > this.settings.maxBytes) {
@@ -266,6 +264,14 @@ export class MediaService {
     }
     return conflict("An upload changed while it was being attached; try again.", "attachmentIds");
   }
+}
+
+/** Images are shown in place, anything else is offered as a download; thumbnails are WebP images. */
+function servedAs(file: { filename: string; contentType: string }): { file: ServedAs; thumb: ServedAs } {
+  return {
+    file: { contentType: file.contentType, filename: file.filename, inline: isImageType(file.contentType) },
+    thumb: { contentType: THUMBNAIL_TYPE, filename: `thumbnail-${file.filename}.webp`, inline: true },
+  };
 }
 
 const sortByUpload = (rows: Attachment[]) =>

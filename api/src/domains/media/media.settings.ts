@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /** Where blobs live: files under the data directory (served by Parley itself) or an S3-compatible bucket. */
 export type BlobStoreConfig =
-  | { kind: "filesystem"; /** undefined: a fresh temporary directory (in-memory data dir) */ dir: string | undefined }
+  | { kind: "filesystem" /** undefined: a fresh temporary directory (in-memory data dir) */; dir: string | undefined }
   | {
       kind: "s3";
       /** undefined: AWS itself */
@@ -62,7 +62,13 @@ const contentTypeList = z
         return item;
       }),
   );
-const seconds = (fallback: number) => z.coerce.number().int().positive().max(7 * 24 * 3600).default(fallback);
+const seconds = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(7 * 24 * 3600)
+    .default(fallback);
 const optional = z
   .string()
   .optional()
@@ -70,7 +76,12 @@ const optional = z
 
 /** The MEDIA_* and S3_* variables (config.ts merges them into its schema). */
 export const mediaEnv = {
-  MEDIA_MAX_BYTES: z.coerce.number().int().positive().max(2 ** 31 - 1).default(MEDIA_DEFAULTS.maxBytes),
+  MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1)
+    .default(MEDIA_DEFAULTS.maxBytes),
   MEDIA_EXTRA_TYPES: contentTypeList,
   MEDIA_DAILY_BYTES: z.coerce.number().int().positive().default(MEDIA_DEFAULTS.dailyBytes),
   MEDIA_UPLOAD_TTL: seconds(MEDIA_DEFAULTS.uploadTtl),

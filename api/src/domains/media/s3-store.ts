@@ -7,14 +7,18 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { BlobStore, DownloadTarget, SignedUpload } from "./blob-store.ts";
+import type { BlobStore, ServedAs, SignedUpload } from "./blob-store.ts";
 import { contentDisposition } from "./content-disposition.ts";
 import type { BlobStoreConfig } from "./media.settings.ts";
 
 type S3Config = Extract<BlobStoreConfig, { kind: "s3" }>;
 
-/** Seconds from now until `date`, at least 1 (presigned URLs count in whole seconds). */
-const secondsUntil = (date: Date) => Math.max(1, Math.ceil((date.getTime() - Date.now()) / 1000));
+/** Presign options for a URL valid until `expiresAt` (whole seconds, at least 1, as SigV4 counts). */
+function signedUntil(expiresAt: Date): { signingDate: Date; expiresIn: number } {
+  const end = Math.floor(expiresAt.getTime() / 1000) * 1000;
+  const signingDate = new Date(Math.min(Math.floor(Date.now() / 1000) * 1000, end - 1000));
+  return { signingDate, expiresIn: (end - signingDate.getTime()) / 1000 };
+}
 
 /** Any S3-compatible bucket; clients move bytes by presigned URLs, Parley only checks and processes them. */
 export class S3Store implements BlobStore {
@@ -43,20 +47,20 @@ export class S3Store implements BlobStore {
       ContentLength: upload.size,
     });
     const url = await getSignedUrl(this.client, command, {
-      expiresIn: secondsUntil(upload.expiresAt),
+      ...signedUntil(upload.expiresAt),
       signableHeaders: new Set(["content-type", "content-length"]),
     });
     return { url, headers: { "content-type": upload.contentType } };
   }
 
-  downloadUrl(key: string, target: DownloadTarget): Promise<string> {
-    const command = new GetObjectCommand({
-      Bucket: this.bucket,
-      Key: key,
-      ResponseContentType: target.contentType,
-      ResponseContentDisposition: contentDisposition(target.inline, target.filename),
-    });
-    return getSignedUrl(this.client, command, { expiresIn: secondsUntil(target.expiresAt) });
+  /**
+   * The object already carries its type and disposition (written by `write`), so the URL needs no response-*
+   * overrides (whose RFC 8187 `filename*=UTF-8''…` some S3-compatible servers mis-canonicalize when checking).
+   * Signed at most now and at least a second before `expiresAt`, so it expires exactly then, even when past.
+   */
+  downloadUrl(key: string, _served: ServedAs, expiresAt: Date): Promise<string> {
+    const command = new GetObjectCommand({ Bucket: this.bucket, Key: key });
+    return getSignedUrl(this.client, command, signedUntil(expiresAt));
   }
 
   async size(key: string): Promise<number | null> {
@@ -64,7 +68,10 @@ export class S3Store implements BlobStore {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return head.ContentLength ?? 0;
     } catch (error) {
-      if (error instanceof NotFound || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) {
+      if (
+        error instanceof NotFound ||
+        (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
+      ) {
         return null;
       }
       throw error;
@@ -77,8 +84,16 @@ export class S3Store implements BlobStore {
     return Buffer.from(await object.Body.transformToByteArray());
   }
 
-  async write(key: string, body: Buffer, contentType: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+  async write(key: string, body: Buffer, served: ServedAs): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: served.contentType,
+        ContentDisposition: contentDisposition(served.inline, served.filename),
+      }),
+    );
   }
 
   /** One DeleteObject per key: every S3-compatible server has it (not all take the bucket-level batch). */
