@@ -1,6 +1,9 @@
 import { roomFor } from "../../graphql/bounds.ts";
 import { builder } from "../../graphql/builder.ts";
-import { requireViewer } from "../../graphql/context.ts";
+import { type Context, requireViewer } from "../../graphql/context.ts";
+import type { MessagePayload } from "../chat/chat.events.ts";
+import { MessageRef } from "../chat/chat.schema.ts";
+import { legacyContent } from "./legacy-content.ts";
 import type { AttachmentPayload, UploadTicket } from "./media.service.ts";
 import { MAX_CONTENT_TYPE_LENGTH, MAX_FILENAME_LENGTH } from "./media-types.ts";
 
@@ -65,5 +68,27 @@ builder.mutationFields((t) => ({
       "file is deleted. The attachment can then be sent with sendMessage(attachmentIds:).",
     args: { uploadId: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => ctx.services.media.completeUpload(requireViewer(ctx).id, args.uploadId),
+  }),
+}));
+
+/** Attachments of a message: inline in events (no query), batched per page for history. */
+const attachmentsOf = (message: MessagePayload, ctx: Context) =>
+  message.attachments ?? ctx.services.media.attachmentsOf(message.id);
+
+builder.objectFields(MessageRef, (t) => ({
+  attachments: t.field({
+    type: [AttachmentRef],
+    description: "Files sent with the message, in upload order (a message may be attachments only).",
+    resolve: (message, _args, ctx) => attachmentsOf(message, ctx),
+  }),
+  legacyContent: t.string({
+    description:
+      "The message as a client without attachments shows it: its content, then one download link per " +
+      "attachment, a line each (links expire like `Attachment.url`). Equal to `content` without attachments.",
+    resolve: async (message, _args, ctx) => {
+      const attachments = await attachmentsOf(message, ctx);
+      const links = await Promise.all(attachments.map(async (file) => (await ctx.services.media.urls(file)).url));
+      return legacyContent(message.content, links);
+    },
   }),
 }));
