@@ -101,15 +101,19 @@ export async function createApp(
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtl, config.refreshTokenTtl);
   const sessions = new Sessions(tokens, db.prisma, bus, logger);
   const notifications = new NotificationsService(db.prisma, bus, logger);
-  const media = config.media ?? mediaSettings({ kind: "filesystem", dir: undefined });
-  const blobs = await openBlobStore(media, config.jwtSecret, logger);
+  const mediaConfig = config.media ?? mediaSettings({ kind: "filesystem", dir: undefined });
+  const blobs = await openBlobStore(mediaConfig, config.jwtSecret, logger);
+  // membership is the chat domain's participant rule; the chat service attaches uploads when sending
+  const media = new MediaService(db.prisma, blobs.store, mediaConfig, (viewerId, chatId) =>
+    services.chat.requireChat(viewerId, chatId),
+  );
   const users = new UsersService(db.prisma, notifications, limits);
   const services: Services = {
     auth: new AuthService(db.prisma, tokens, limits, sessions),
     users,
     notifications,
     tournaments: new TournamentsService(db.prisma, db.sql, notifications, logger, limits),
-    chat: new ChatService(db.prisma, db.sql, bus, users, limits, presence, {
+    chat: new ChatService(db.prisma, db.sql, bus, users, limits, presence, media, {
       observe: (batch) => metrics.writerBatch(batch),
     }),
     invitations: new InvitationsService(db.prisma, bus, users, limits, notifications, {
@@ -117,10 +121,7 @@ export async function createApp(
     }),
     games: new GamesService(db.prisma, bus),
     presence,
-    // membership is the chat domain's participant rule
-    media: new MediaService(db.prisma, blobs.store, media, (viewerId, chatId) =>
-      services.chat.requireChat(viewerId, chatId),
-    ),
+    media,
   };
   const originPolicy = createOriginPolicy(config.allowedOrigins);
   const yoga = createParleyYoga({

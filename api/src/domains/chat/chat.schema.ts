@@ -9,6 +9,7 @@ import { USERNAME_MAX } from "../users/users.validation.ts";
 import { readByGroupBlock } from "./chat.blocking.ts";
 import type { MessagePayload, SystemChange } from "./chat.events.ts";
 import { myMembership, peerOf } from "./chat.members.ts";
+import { MAX_ATTACHMENTS } from "../media/media.service.ts";
 import { MAX_CLIENT_MESSAGE_ID_LENGTH, MAX_CLIENT_TIMESTAMP_LENGTH, MAX_MESSAGE_LENGTH } from "./chat.service.ts";
 
 /** Cursors are short digit strings (chat.service parseCursor checks their format). */
@@ -269,10 +270,17 @@ builder.mutationFields((t) => ({
   }),
   sendMessage: t.field({
     type: MessageRef,
-    description: "Send 1 to 255 characters; both participants' sockets receive a MessageSentEvent.",
+    description:
+      "Send 1 to 255 characters, or attachments with up to 255 (possibly none); every member's sockets receive " +
+      "a MessageSentEvent.",
     args: {
       chatId: t.arg.id({ required: true }),
       content: t.arg.string({ required: true, maxLength: roomFor(MAX_MESSAGE_LENGTH) }),
+      attachmentIds: t.arg.idList({
+        required: false,
+        maxItems: MAX_ATTACHMENTS,
+        description: `Up to ${MAX_ATTACHMENTS} completed uploads of mine for this chat (completeUpload), each sent once.`,
+      }),
       clientTimestamp: t.arg.string({ required: false, maxLength: MAX_CLIENT_TIMESTAMP_LENGTH }),
       clientMessageId: t.arg.string({
         required: false,
