@@ -4,12 +4,12 @@ import { roomFor } from "../../graphql/bounds.ts";
 import { builder } from "../../graphql/builder.ts";
 import { type Context, requireViewer } from "../../graphql/context.ts";
 import { MAX_PAGE_SIZE, pageArgs, pageWindow } from "../../graphql/pagination.ts";
+import { MAX_ATTACHMENTS } from "../media/media.service.ts";
 import { UserRef, userViewSelect } from "../users/users.schema.ts";
 import { USERNAME_MAX } from "../users/users.validation.ts";
 import { readByGroupBlock } from "./chat.blocking.ts";
 import type { MessagePayload, SystemChange } from "./chat.events.ts";
 import { myMembership, peerOf } from "./chat.members.ts";
-import { MAX_ATTACHMENTS } from "../media/media.service.ts";
 import { MAX_CLIENT_MESSAGE_ID_LENGTH, MAX_CLIENT_TIMESTAMP_LENGTH, MAX_MESSAGE_LENGTH } from "./chat.service.ts";
 
 /** Cursors are short digit strings (chat.service parseCursor checks their format). */
