@@ -2,6 +2,7 @@ import type { PrismaClient } from "@parley/db";
 import type { ChatService } from "../domains/chat/chat.service.ts";
 import type { GamesService } from "../domains/games/games.service.ts";
 import type { InvitationsService } from "../domains/invitations/invitations.service.ts";
+import type { MediaService } from "../domains/media/media.service.ts";
 import type { NotificationsService } from "../domains/notifications/notifications.service.ts";
 import type { PresenceService } from "../domains/presence/presence.service.ts";
 import type { TournamentsService } from "../domains/tournaments/tournaments.service.ts";
@@ -21,6 +22,7 @@ export interface Services {
   invitations: InvitationsService;
   games: GamesService;
   presence: PresenceService;
+  media: MediaService;
 }
 
 export interface Viewer {

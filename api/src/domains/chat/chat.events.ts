@@ -1,5 +1,6 @@
 import type { EventBus } from "../../realtime/event-bus.ts";
 import { inboxEvents, type KindSet, publishToInboxes } from "../../realtime/inbox.ts";
+import type { AttachmentPayload } from "../media/media.service.ts";
 import type { PublicUser } from "../users/users.service.ts";
 
 export type ChatKindName = "DIRECT" | "GROUP";
@@ -49,6 +50,8 @@ export interface MessagePayload {
   /** the viewer blocked the sender: set by queries; for events the Message type loads it (one batch per event) */
   senderBlockedByMe?: boolean;
   isLiked: boolean;
+  /** set in MESSAGE_SENT (so delivery costs no query); queries leave it out and the Message type batches it */
+  attachments?: AttachmentPayload[];
 }
 
 export type ChatEvent =

@@ -4,6 +4,7 @@ import { roomFor } from "../../graphql/bounds.ts";
 import { builder } from "../../graphql/builder.ts";
 import { type Context, requireViewer } from "../../graphql/context.ts";
 import { MAX_PAGE_SIZE, pageArgs, pageWindow } from "../../graphql/pagination.ts";
+import { MAX_ATTACHMENTS } from "../media/media.service.ts";
 import { UserRef, userViewSelect } from "../users/users.schema.ts";
 import { USERNAME_MAX } from "../users/users.validation.ts";
 import { readByGroupBlock } from "./chat.blocking.ts";
@@ -269,10 +270,17 @@ builder.mutationFields((t) => ({
   }),
   sendMessage: t.field({
     type: MessageRef,
-    description: "Send 1 to 255 characters; both participants' sockets receive a MessageSentEvent.",
+    description:
+      "Send 1 to 255 characters, or attachments with up to 255 (possibly none); every member's sockets receive " +
+      "a MessageSentEvent.",
     args: {
       chatId: t.arg.id({ required: true }),
       content: t.arg.string({ required: true, maxLength: roomFor(MAX_MESSAGE_LENGTH) }),
+      attachmentIds: t.arg.idList({
+        required: false,
+        maxItems: MAX_ATTACHMENTS,
+        description: `Up to ${MAX_ATTACHMENTS} completed uploads of mine for this chat (completeUpload), each sent once.`,
+      }),
       clientTimestamp: t.arg.string({ required: false, maxLength: MAX_CLIENT_TIMESTAMP_LENGTH }),
       clientMessageId: t.arg.string({
         required: false,
