@@ -15,9 +15,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "mutation SendMessage($chatId: ID!, $content: String!, $clientTimestamp: String) {\n  sendMessage(\n    chatId: $chatId\n    content: $content\n    clientTimestamp: $clientTimestamp\n  ) {\n    id\n  }\n}": typeof types.SendMessageDocument,
+    "query Caller {\n  me {\n    id\n    username\n  }\n}": typeof types.CallerDocument,
 };
 const documents: Documents = {
     "mutation SendMessage($chatId: ID!, $content: String!, $clientTimestamp: String) {\n  sendMessage(\n    chatId: $chatId\n    content: $content\n    clientTimestamp: $clientTimestamp\n  ) {\n    id\n  }\n}": types.SendMessageDocument,
+    "query Caller {\n  me {\n    id\n    username\n  }\n}": types.CallerDocument,
 };
 
 /**
@@ -38,6 +40,10 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation SendMessage($chatId: ID!, $content: String!, $clientTimestamp: String) {\n  sendMessage(\n    chatId: $chatId\n    content: $content\n    clientTimestamp: $clientTimestamp\n  ) {\n    id\n  }\n}"): (typeof documents)["mutation SendMessage($chatId: ID!, $content: String!, $clientTimestamp: String) {\n  sendMessage(\n    chatId: $chatId\n    content: $content\n    clientTimestamp: $clientTimestamp\n  ) {\n    id\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Caller {\n  me {\n    id\n    username\n  }\n}"): (typeof documents)["query Caller {\n  me {\n    id\n    username\n  }\n}"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
