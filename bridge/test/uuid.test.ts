@@ -19,7 +19,7 @@ describe("legacy ids", () => {
   });
 
   it("refuses the empty string (a legacy crash path) and what is not a UUID", () => {
-    for (const bad of ["", "42", `${ID}0`, ID.slice(1), `${ID.slice(0, -1)}g`, "URN:UUID:" + ID]) {
+    for (const bad of ["", "42", `${ID}0`, ID.slice(1), `${ID.slice(0, -1)}g`, `URN:UUID:${ID}`]) {
       expect(legacyId.safeParse(bad).success).toBe(false);
       expect(legacyChatId.safeParse(bad).success).toBe(false);
     }
