@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { csrfCookie, csrfPasses } from "../../../bridge/src/http/csrf.ts";
 import { HttpError } from "../../../bridge/src/http/errors.ts";
 import { routeTable } from "../../../bridge/src/http/match.ts";
-import { parsePage } from "../../../bridge/src/http/pagination.ts";
+import { fetchPage, parsePage } from "../../../bridge/src/http/pagination.ts";
 import type { Route } from "../../../bridge/src/http/route.ts";
 
 const page = (search: string) => parsePage(new URLSearchParams(search));
@@ -43,6 +43,29 @@ describe("limit/offset (protocol §8.1)", () => {
     for (const bad of ["limit=", "limit=1.5", "limit=1e3", "offset=99999999999999999999"]) {
       expect(refusal(bad).status).toBe(422);
     }
+  });
+});
+
+describe("legacy pages out of API pages", () => {
+  const list = Array.from({ length: 250 }, (_, i) => i);
+  const api = (calls: [number, number][]) => async (first: number, offset: number) => {
+    calls.push([first, offset]);
+    return { totalCount: list.length, nodes: list.slice(offset, offset + first) };
+  };
+
+  it("a limit past the API's 100 takes several pages, and stops at the end of the list", async () => {
+    const calls: [number, number][] = [];
+    const page = await fetchPage({ limit: 230, offset: 5 }, api(calls));
+    expect(page.count).toBe(250);
+    expect(page.items).toEqual(list.slice(5, 235));
+    expect(calls).toEqual([
+      [100, 5],
+      [100, 105],
+      [30, 205],
+    ]);
+    const tail: [number, number][] = [];
+    expect((await fetchPage({ limit: 1_000_000, offset: 240 }, api(tail))).items).toEqual(list.slice(240));
+    expect(tail).toEqual([[100, 240]]);
   });
 });
 

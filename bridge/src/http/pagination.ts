@@ -53,3 +53,32 @@ function integerParam(
   }
   return value;
 }
+
+/** The API's largest page (api/src/graphql/pagination.ts MAX_PAGE_SIZE). */
+const API_PAGE_MAX = 100;
+
+/** A page of an API list, as its `first`/`offset` fields answer. */
+export interface ApiPage<T> {
+  totalCount: number;
+  nodes: T[];
+}
+
+/**
+ * The legacy page out of API pages: legacy has no maximum `limit`, the API answers at most 100 per operation,
+ * so a larger limit takes several (stopping at the end of the list). Returns the `{items, count}` body.
+ */
+export async function fetchPage<T>(
+  page: Page,
+  fetch: (first: number, offset: number) => Promise<ApiPage<T>>,
+): Promise<{ items: T[]; count: number }> {
+  const items: T[] = [];
+  let count = 0;
+  while (items.length < page.limit) {
+    const first = Math.min(API_PAGE_MAX, page.limit - items.length);
+    const result = await fetch(first, page.offset + items.length);
+    count = result.totalCount;
+    items.push(...result.nodes);
+    if (result.nodes.length < first) break;
+  }
+  return paginated(items, count);
+}

@@ -41,6 +41,8 @@ export interface RouteRequest {
   /** decoded path parameters */
   params: Record<string, string>;
   query: URLSearchParams;
+  /** the request's cookies by name */
+  cookies: Record<string, string | undefined>;
   /** the parsed JSON body (undefined without one); throws the 400 a malformed body gets */
   json(): unknown;
   /** runs an operation as this request's client (its cookies and address); Set-Cookie values are forwarded */
@@ -56,6 +58,8 @@ export interface RouteResponse {
   status: number;
   /** JSON body; omitted for 204 */
   body?: unknown;
-  /** extra Set-Cookie values (the `csrftoken` on log-in and sign-up) */
+  /** extra Set-Cookie values, besides those the API set */
   setCookies?: string[];
+  /** set a new script-readable `csrftoken` cookie (log-in, sign-up: protocol §1.2) */
+  issueCsrfToken?: boolean;
 }

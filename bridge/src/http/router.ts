@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { parse } from "cookie";
 import type { ExecutionResult } from "graphql";
 import type { Executor, HttpOrigin, Operation } from "../executor.ts";
 import { CallerDocument } from "../operations/generated/graphql.ts";
 import { readBody } from "./body.ts";
-import { csrfPasses, csrfRefusal } from "./csrf.ts";
+import { csrfCookie, csrfPasses, csrfRefusal } from "./csrf.ts";
 import { type ApiError, fail, fromApiError, HttpError } from "./errors.ts";
 import { routeTable } from "./match.ts";
 import type { Caller, Route, RouteRequest, RouteResponse } from "./route.ts";
@@ -62,6 +63,7 @@ export function legacyHttp(options: LegacyHttpOptions): LegacyHttpHandler {
     const base: RouteRequest = {
       params,
       query,
+      cookies: from.cookie ? parse(from.cookie) : {},
       json: () => body.json(),
       run: (operation) => client.run(operation),
       data: (operation, rewrite) => client.data(operation, rewrite),
@@ -78,7 +80,11 @@ export function legacyHttp(options: LegacyHttpOptions): LegacyHttpHandler {
       status: result.status,
       body: result.body,
       headers: {},
-      setCookies: [...client.setCookies, ...(result.setCookies ?? [])],
+      setCookies: [
+        ...client.setCookies,
+        ...(result.setCookies ?? []),
+        ...(result.issueCsrfToken ? [csrfCookie(options.cookieSecure)] : []),
+      ],
     };
   }
 }
