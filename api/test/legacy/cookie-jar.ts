@@ -33,7 +33,12 @@ export class LegacyHttp {
     const setCookies = response.headers.getSetCookie();
     for (const line of setCookies) this.keep(line);
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined, setCookies, headers: response.headers };
+    return {
+      status: response.status,
+      body: text ? JSON.parse(text) : undefined,
+      setCookies,
+      headers: response.headers,
+    };
   }
 
   get = <T = any>(path: string) => this.request<T>("GET", path);
@@ -62,7 +67,7 @@ export class LegacyHttp {
 
   private keep(line: string): void {
     const cookie = parseSetCookie(line);
-    if (cookie.maxAge === 0 || cookie.value === "") this.cookies.delete(cookie.name);
+    if (cookie.maxAge === 0 || !cookie.value) this.cookies.delete(cookie.name);
     else this.cookies.set(cookie.name, cookie.value);
   }
 }

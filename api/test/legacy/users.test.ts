@@ -25,7 +25,9 @@ describe("GET /api/users", () => {
     const online = await user(`${tag}z`);
     const offline = await user(`${tag}a`);
     const blocker = await user(`${tag}b`);
-    expect((await blocker.http.post(`/api/users/${blocker.username}/blocked_users`, { username: me.username })).status).toBe(201);
+    expect(
+      (await blocker.http.post(`/api/users/${blocker.username}/blocked_users`, { username: me.username })).status,
+    ).toBe(201);
     // `offline` made no request since its sign-up, which is not activity (§7)
     await online.http.get("/api/self");
     const response = await me.http.get(`/api/users?search=${tag.toUpperCase()}`);

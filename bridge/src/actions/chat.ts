@@ -1,6 +1,5 @@
-import { z } from "zod";
 import { chatFrames } from "../legacy/chat.ts";
-import { legacyChatId, legacyId } from "../legacy/uuid.ts";
+import { legacyData } from "../legacy/schemas.ts";
 import {
   LegacyChatEventsDocument,
   type LegacyChatEventsSubscription,
@@ -8,7 +7,7 @@ import {
   ReadMessageDocument,
   SendMessageDocument,
 } from "../operations/generated/graphql.ts";
-import { type ActionContext, type ActionTable, action, type LiveFeed } from "./action.ts";
+import { type ActionContext, type ActionTable, action, type Domain, type LiveFeed } from "./action.ts";
 
 /**
  * The legacy chat actions (protocol §3.1–§3.3). Legacy answers none of them: a refusal (unknown or foreign
@@ -18,7 +17,7 @@ import { type ActionContext, type ActionTable, action, type LiveFeed } from "./a
 
 const like = (liked: boolean) =>
   action({
-    data: z.object({ id: legacyId, chat_id: legacyChatId }),
+    data: legacyData.like_message,
     run: async ({ id, chat_id }, ctx: ActionContext) => {
       await ctx.api.execute({ document: LikeMessageDocument, variables: { messageId: id, chatId: chat_id, liked } });
     },
@@ -26,7 +25,7 @@ const like = (liked: boolean) =>
 
 export const chatActions: ActionTable = {
   new_message: action({
-    data: z.object({ content: z.string(), chat_id: legacyChatId, timestamp: z.string() }),
+    data: legacyData.new_message,
     run: async ({ content, chat_id, timestamp }, ctx) => {
       const variables = { chatId: chat_id, content, clientTimestamp: timestamp };
       await ctx.api.execute({ document: SendMessageDocument, variables });
@@ -37,7 +36,7 @@ export const chatActions: ActionTable = {
   unlike_message: like(false),
   // the frontend also sends chat_id; legacy ignores it, and so does the bridge (the API knows the message's chat)
   read_message: action({
-    data: z.object({ id: legacyId }),
+    data: legacyData.read_message,
     run: async ({ id }, ctx) => {
       await ctx.api.execute({ document: ReadMessageDocument, variables: { messageId: id } });
     },
@@ -49,3 +48,5 @@ export const chatFeed: LiveFeed<LegacyChatEventsSubscription> = {
   operation: { document: LegacyChatEventsDocument, variables: {} },
   frames: (event) => chatFrames(event.chatEvents),
 };
+
+export const chat: Domain = { actions: chatActions, feeds: [chatFeed] };
