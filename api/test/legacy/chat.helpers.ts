@@ -2,6 +2,7 @@
 // (legacy sockets) opened with that jar, and the chat helpers the frontend's calls amount to.
 import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
+import { gql, SEND } from "../harness.ts";
 import { LegacyHttp } from "./cookie-jar.ts";
 import { connectLegacy, type LegacyFrame, type LegacySocket } from "./legacy-client.ts";
 
@@ -92,3 +93,10 @@ export function httpDateOf(isoPy: string): string {
 
 export const ISO_PY = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/;
 export const ISO_HTTP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$/;
+
+/** A GraphQL client's send (the same API a legacy socket's new_message runs): to fill chats quickly. */
+export async function sendAsGraphql(server: { url: string }, user: ChatUser, chatId: string, content: string) {
+  const result = await gql(server, SEND, { c: chatId, t: content }, { token: user.http.cookies.get("access_token") });
+  expect(result.errors).toBeUndefined();
+  return result.data?.sendMessage as { id: string };
+}
