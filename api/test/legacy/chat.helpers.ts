@@ -9,8 +9,8 @@ import { connectLegacy, type LegacyFrame, type LegacySocket } from "./legacy-cli
 export interface ChatUser {
   username: string;
   http: LegacyHttp;
-  /** opens a /ws/events/ socket (a tab) with this user's cookies */
-  connect(): Promise<LegacySocket>;
+  /** opens a /ws/events/ socket (a tab) with this user's cookies, on `on` (default: the sign-up's server) */
+  connect(on?: { url: string }): Promise<LegacySocket>;
 }
 
 let counter = 0;
@@ -21,11 +21,13 @@ export async function chatUser(server: { url: string }, prefix = "chat"): Promis
   const username = `${prefix}${++counter}_${randomBytes(3).toString("hex")}`;
   await http.signUp(username);
   const cookie = () => [...http.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-  return { username, http, connect: () => connectLegacy(server, { cookie: cookie() }) };
+  return { username, http, connect: (on = server) => connectLegacy(on, { cookie: cookie() }) };
 }
 
+type Users<N extends number, R extends ChatUser[] = []> = R["length"] extends N ? R : Users<N, [...R, ChatUser]>;
+
 export const chatUsers = <N extends number>(server: { url: string }, count: N) =>
-  Promise.all(Array.from({ length: count }, () => chatUser(server)));
+  Promise.all(Array.from({ length: count }, () => chatUser(server))) as Promise<Users<N>>;
 
 /** PUT /api/chats/{username}: the chat id. */
 export async function openChat(user: ChatUser, peer: ChatUser): Promise<string> {
