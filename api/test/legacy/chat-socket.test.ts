@@ -137,7 +137,7 @@ describe("new_message", () => {
       null,
     ];
     const sockets = await Promise.all(bad.map(() => alice.connect()));
-    bad.forEach((data, index) => sockets[index]?.send({ action: "new_message", data }));
+    for (const [index, data] of bad.entries()) sockets[index]?.send({ action: "new_message", data });
     const closes = await Promise.all(sockets.map((socket) => socket.closed));
     expect(closes.map((close) => close.code)).toEqual(bad.map(() => 3100));
     expect((await messagesOf(bob, alice)).count).toBe(0);
@@ -207,7 +207,7 @@ describe("like_message / unlike_message", () => {
       { id: 7, chat_id: chatId },
     ];
     const sockets = await Promise.all(bad.map(() => bob.connect()));
-    bad.forEach((data, index) => sockets[index]?.send({ action: "like_message", data }));
+    for (const [index, data] of bad.entries()) sockets[index]?.send({ action: "like_message", data });
     const closes = await Promise.all(sockets.map((socket) => socket.closed));
     expect(closes.map((close) => close.code)).toEqual(bad.map(() => 3100));
   });
@@ -253,7 +253,7 @@ describe("read_message", () => {
     const [alice] = await chatUsers(server, 1);
     const bad = [{}, { id: "" }, { id: 42 }, { id: null }];
     const sockets = await Promise.all(bad.map(() => alice.connect()));
-    bad.forEach((data, index) => sockets[index]?.send({ action: "read_message", data }));
+    for (const [index, data] of bad.entries()) sockets[index]?.send({ action: "read_message", data });
     const closes = await Promise.all(sockets.map((socket) => socket.closed));
     expect(closes.map((close) => close.code)).toEqual(bad.map(() => 3100));
   });
