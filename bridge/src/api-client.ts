@@ -63,8 +63,9 @@ export function connectApiSocket(pipe: MessagePipe): Promise<ApiSocket | { refus
 
 interface Pending {
   onResult(result: ExecutionResult<unknown>): void;
-  /** errors, complete or the socket's close */
+  /** the API sent error or complete */
   onEnd(): void;
+  onClosed(): void;
 }
 
 class GraphqlWsSocket implements ApiSocket {
@@ -92,7 +93,10 @@ class GraphqlWsSocket implements ApiSocket {
           resolve(result as ExecutionResult<R>);
         },
         onEnd: () => {
-          if (!settled) resolve({ errors: [closedError] } as ExecutionResult<R>);
+          if (!settled) resolve({ errors: [closedError] });
+        },
+        onClosed: () => {
+          if (!settled) resolve({ errors: [closedError] });
         },
       });
     });
@@ -103,7 +107,11 @@ class GraphqlWsSocket implements ApiSocket {
     onResult: (result: ExecutionResult<R>) => void,
     onEnd: () => void = () => {},
   ): () => void {
-    const id = this.#start(operation, { onResult: (result) => onResult(result as ExecutionResult<R>), onEnd });
+    const id = this.#start(operation, {
+      onResult: (result) => onResult(result as ExecutionResult<R>),
+      onEnd,
+      onClosed: () => {},
+    });
     return () => {
       if (this.#operations.delete(id) && !this.#isClosed) this.pipe.send(`{"type":"complete","id":"${id}"}`);
     };
@@ -138,17 +146,18 @@ class GraphqlWsSocket implements ApiSocket {
     }
   }
 
+  /** Running queries and mutations resolve with an error; subscriptions just stop (`closed` says why). */
   ended(code: number, reason: string): void {
     this.#isClosed = true;
-    for (const pending of this.#operations.values()) pending.onEnd();
-    this.#operations.clear();
     this.#settle({ code, reason });
+    for (const pending of this.#operations.values()) pending.onClosed();
+    this.#operations.clear();
   }
 
   #start<R, V>(operation: Operation<R, V>, pending: Pending): string {
     const id = String(++this.#nextId);
     if (this.#isClosed) {
-      queueMicrotask(() => pending.onEnd());
+      queueMicrotask(() => pending.onClosed());
       return id;
     }
     this.#operations.set(id, pending);

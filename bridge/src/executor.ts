@@ -65,8 +65,8 @@ export interface ApiSocket {
   readonly userId: string;
   execute<R, V>(operation: Operation<R, V>): Promise<ExecutionResult<R>>;
   /**
-   * Starts a subscription; `onResult` gets every event, `onEnd` is called if the API ends it (an error, its
-   * completion, the socket's close). Returns the function that ends it.
+   * Starts a subscription; `onResult` gets every event, `onEnd` is called if the API ends it while the socket
+   * stays open (an error, its completion); the socket's own end is `closed`. Returns the function that ends it.
    */
   subscribe<R, V>(
     operation: Operation<R, V>,

@@ -168,17 +168,10 @@ class LegacySession {
     return undefined;
   }
 
+  /** Runs queued frames in order: synchronously up to the next action, which resumes the queue when done. */
   #drain(): void {
-    if (this.#running || this.#pending.length === 0) return;
-    this.#running = true;
-    void this.#run().finally(() => {
-      this.#running = false;
-    });
-  }
-
-  async #run(): Promise<void> {
     const ctx = this.#ctx;
-    if (!ctx) return;
+    if (this.#running || !ctx) return;
     while (!this.#ended) {
       const text = this.#pending.shift();
       if (text === undefined) return;
@@ -188,14 +181,21 @@ class LegacySession {
         this.#close(LegacyClose.BadData, step);
         return;
       }
-      try {
-        await step.action.run(step.data, ctx);
-      } catch (error) {
-        this.options.logger.error({ err: error }, "legacy socket: an action failed");
-        this.#close(LegacyClose.BadData, "Internal error");
-        return;
-      }
+      this.#running = true;
+      void this.#run(step, ctx);
+      return;
     }
+  }
+
+  async #run(step: { action: SocketAction<never>; data: never }, ctx: ActionContext): Promise<void> {
+    try {
+      await step.action.run(step.data, ctx);
+    } catch (error) {
+      this.options.logger.error({ err: error }, "legacy socket: an action failed");
+      this.#close(LegacyClose.BadData, "Internal error");
+    }
+    this.#running = false;
+    this.#drain();
   }
 
   /** Protocol §2.2 steps 1, 3–5: what to run, "ignore", or why the socket closes with 3100. */
@@ -211,15 +211,14 @@ class LegacySession {
     if (!pythonTruthy(name)) return "ignore";
     const action = typeof name === "string" ? this.actions.get(name) : undefined;
     if (!action) return "Unknown action";
-    if (typeof data !== "object" || data === null || Array.isArray(data)) return "data is a JSON object";
     const parsed = action.data.safeParse(data);
     return parsed.success ? { action, data: parsed.data } : "Invalid data";
   }
 }
 
 /** The legacy server tests `if not action`: missing, null, false, 0, "", [] and {} are all ignored (§2.2 step 3). */
+// (an array's keys are its indexes, so `[]` has none)
 function pythonTruthy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length > 0;
   if (typeof value === "object" && value !== null) return Object.keys(value).length > 0;
   return Boolean(value);
 }

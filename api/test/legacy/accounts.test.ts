@@ -199,6 +199,22 @@ describe("CSRF double submit (§1.3)", () => {
   });
 });
 
+describe("the API's origin policy (§1.3: Origin must match the host)", () => {
+  it("refuses a foreign page's log-in and cookie requests with a JSON 403; the own origin passes", async () => {
+    const { http, username } = await loggedIn();
+    const foreign = { origin: "https://evil.example" };
+    const logIn = await tab().request("POST", "/api/login", {
+      body: { username, password: "correct1horse" },
+      headers: foreign,
+    });
+    expect(logIn.status).toBe(403);
+    expect(logIn.body).toEqual({ msg: expect.any(String) });
+    expect(logIn.setCookies).toEqual([]);
+    expect((await http.request("GET", "/api/self", { headers: foreign })).status).toBe(403);
+    expect((await http.request("GET", "/api/self", { headers: { origin } })).status).toBe(200);
+  });
+});
+
 describe("sessions (§1.2)", () => {
   it("refresh rotates: 204, new cookies; the spent refresh token is refused with 401", async () => {
     const { http } = await loggedIn();

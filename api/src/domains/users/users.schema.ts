@@ -58,8 +58,12 @@ const orderArgs = builder.args((t) => ({
   onlineFirst: t.boolean({ required: false, defaultValue: false, description: "Users online now first." }),
 }));
 
-const onlineOrder = async (ctx: Context, onlineFirst: boolean | null | undefined) =>
-  onlineFirst ? { onlineIds: await ctx.services.presence.onlineIds() } : undefined;
+/** The viewer counts as online: this operation is their activity, even before the store has recorded it. */
+const onlineOrder = async (ctx: Context, onlineFirst: boolean | null | undefined) => {
+  if (!onlineFirst) return undefined;
+  const online = await ctx.services.presence.onlineIds();
+  return { onlineIds: ctx.viewer ? [ctx.viewer.id, ...online] : online };
+};
 
 export const UserPage = builder
   .objectRef<{ nodes: UserView[]; totalCount: number; hasNextPage: boolean }>("UserPage")

@@ -1,9 +1,10 @@
+// The legacy HTTP layer's pure parts: limit/offset, paging through the API, exact path matching, CSRF tokens.
 import { describe, expect, it } from "vitest";
-import { csrfCookie, csrfPasses } from "../../../bridge/src/http/csrf.ts";
-import { HttpError } from "../../../bridge/src/http/errors.ts";
-import { routeTable } from "../../../bridge/src/http/match.ts";
-import { fetchPage, parsePage } from "../../../bridge/src/http/pagination.ts";
-import type { Route } from "../../../bridge/src/http/route.ts";
+import { csrfCookie, csrfPasses } from "../src/http/csrf.ts";
+import { HttpError } from "../src/http/errors.ts";
+import { routeTable } from "../src/http/match.ts";
+import { fetchPage, parsePage } from "../src/http/pagination.ts";
+import type { Route } from "../src/http/route.ts";
 
 const page = (search: string) => parsePage(new URLSearchParams(search));
 const refusal = (search: string) => {
