@@ -22,7 +22,7 @@ describe("frames", () => {
   it("new_message: the legacy keys, <iso-py> date, the client timestamp verbatim", () => {
     const frames = chatFrames({
       __typename: "MessageSentEvent",
-      message: { ...message, chatId: CHAT, clientTimestamp: " 1740824430123 ✓ " },
+      message: { ...message, chatId: CHAT, chatKind: "DIRECT", kind: "TEXT", clientTimestamp: " 1740824430123 ✓ " },
     });
     expect(json(frames)).toBe(
       json([
@@ -46,9 +46,27 @@ describe("frames", () => {
   it("new_message from a client that sent no timestamp: an empty string, whole seconds without a fraction", () => {
     const [frame] = chatFrames({
       __typename: "MessageSentEvent",
-      message: { ...message, createdAt: "2025-03-01T10:20:30.000Z", chatId: CHAT, clientTimestamp: null },
+      message: {
+        ...message,
+        createdAt: "2025-03-01T10:20:30.000Z",
+        chatId: CHAT,
+        chatKind: "DIRECT",
+        kind: "TEXT",
+        clientTimestamp: null,
+      },
     });
     expect(frame).toMatchObject({ data: { date: "2025-03-01T10:20:30+00:00", timestamp: "" } });
+  });
+
+  it("group chats and system messages make no frame", () => {
+    for (const [chatKind, kind] of [
+      ["GROUP", "TEXT"],
+      ["GROUP", "SYSTEM"],
+      ["DIRECT", "SYSTEM"],
+    ] as const) {
+      const sent = { ...message, chatId: CHAT, chatKind, kind, clientTimestamp: "t" };
+      expect(chatFrames({ __typename: "MessageSentEvent", message: sent })).toEqual([]);
+    }
   });
 
   it("like and unlike are both like_message, with is_liked", () => {

@@ -24,16 +24,20 @@ export const chatMessage = (message: LegacyChatMessageFragment) => ({
   id: message.id,
 });
 
-/** `ChatBase`: about the other participant; `is_blocked_user` = I blocked them. */
-const chatBase = (chat: LegacyChatBaseFragment) => ({
-  chat_id: chat.id,
-  username: chat.peer.username,
-  nickname: chat.peer.nickname,
-  avatar: chat.peer.avatar,
-  is_online: chat.peer.isOnline,
-  is_blocked_user: chat.isBlockedByMe,
-  is_blocked_by_user: chat.hasBlockedMe,
-});
+/** `ChatBase`: about the other participant; `is_blocked_user` = I blocked them. Legacy chats are DIRECT ones. */
+function chatBase(chat: LegacyChatBaseFragment) {
+  const { peer } = chat;
+  if (!peer) throw new Error(`chat ${chat.id} has no peer: not a direct chat`);
+  return {
+    chat_id: chat.id,
+    username: peer.username,
+    nickname: peer.nickname,
+    avatar: peer.avatar,
+    is_online: peer.isOnline,
+    is_blocked_user: chat.isBlockedByMe,
+    is_blocked_by_user: chat.hasBlockedMe,
+  };
+}
 
 /** `ChatPreview` of GET /api/chats */
 export const chatPreview = (chat: Preview) => ({
@@ -53,6 +57,8 @@ export function chatFrames(event: ChatEvent): LegacyFrame[] {
   switch (event.__typename) {
     case "MessageSentEvent": {
       const { message } = event;
+      // group chats and their system messages have no legacy form
+      if (message.chatKind !== "DIRECT" || message.kind !== "TEXT") return [];
       const data = {
         chat_id: message.chatId,
         id: message.id,
