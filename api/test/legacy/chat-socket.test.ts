@@ -13,6 +13,7 @@ import {
   nextChatFrame,
   nextOfEach,
   openChat,
+  sendAsGraphql,
   sendOn,
 } from "./chat.helpers.ts";
 
@@ -256,5 +257,31 @@ describe("read_message", () => {
     for (const [index, data] of bad.entries()) sockets[index]?.send({ action: "read_message", data });
     const closes = await Promise.all(sockets.map((socket) => socket.closed));
     expect(closes.map((close) => close.code)).toEqual(bad.map(() => 3100));
+  });
+});
+
+describe("group chats (Parley's, unknown to legacy)", () => {
+  it("are neither listed by GET /api/chats nor counted, and their messages make no frame", async () => {
+    const [alice, bob] = await chatUsers(server, 2);
+    const chatId = await openChat(alice, bob);
+    const users = await server.app.prisma.user.findMany({
+      where: { username: { in: [alice.username, bob.username] } },
+    });
+    const group = await server.app.prisma.chat.create({
+      data: {
+        kind: "GROUP",
+        title: "team",
+        ownerId: users[0]?.id ?? null,
+        members: { create: users.map((user) => ({ userId: user.id })) },
+      },
+    });
+    const b1 = await bob.connect();
+    await sendAsGraphql(server, alice, group.id, "to the group");
+    await sendAsGraphql(server, alice, chatId, "to bob");
+    expect((await nextChatFrame(b1)).data).toMatchObject({ chat_id: chatId, content: "to bob" });
+    const { body } = await bob.http.get("/api/chats");
+    expect(body.count).toBe(1);
+    expect(body.items.map((item: { chat_id: string }) => item.chat_id)).toEqual([chatId]);
+    await b1.close();
   });
 });
