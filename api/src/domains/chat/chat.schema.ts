@@ -64,6 +64,7 @@ export const MessageRef = builder.objectRef<MessagePayload>("Message").implement
   fields: (t) => ({
     id: t.exposeID("id"),
     chatId: t.exposeID("chatId"),
+    chatKind: t.field({ type: ChatKindEnum, description: "The kind of its chat.", resolve: (m) => m.chatKind }),
     kind: t.field({ type: MessageKindEnum, resolve: (message) => message.kind }),
     system: t.field({
       type: SystemChangeRef,
@@ -238,13 +239,14 @@ const OpenChatPayload = builder.objectRef<{ chat: Chat; created: boolean }>("Ope
 builder.queryFields((t) => ({
   chats: t.field({
     type: ChatPage,
-    description: "My chats, most recent activity first.",
-    args: pageArgs,
+    description: "My chats, most recent activity first; only those of one kind if `kind` is given.",
+    args: { ...pageArgs, kind: t.arg({ type: ChatKindEnum, required: false }) },
     resolve: (_root, args, ctx, info) =>
       ctx.services.chat.listChats(
         requireViewer(ctx).id,
         pageWindow(args, 20),
         queryFromInfo({ context: ctx, info, path: ["nodes"] }),
+        args.kind,
       ),
   }),
   chat: t.prismaField({
@@ -271,8 +273,7 @@ builder.mutationFields((t) => ({
   sendMessage: t.field({
     type: MessageRef,
     description:
-      "Send 1 to 255 characters, or attachments with up to 255 (possibly none); every member's sockets receive " +
-      "a MessageSentEvent.",
+      "Send 0 to 255 characters, with or without attachments; every member's sockets receive a MessageSentEvent.",
     args: {
       chatId: t.arg.id({ required: true }),
       content: t.arg.string({ required: true, maxLength: roomFor(MAX_MESSAGE_LENGTH) }),
@@ -294,8 +295,13 @@ builder.mutationFields((t) => ({
   }),
   setMessageLiked: t.field({
     type: MessageRef,
-    args: { messageId: t.arg.id({ required: true }), liked: t.arg.boolean({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.chat.setMessageLiked(requireViewer(ctx).id, args.messageId, args.liked),
+    args: {
+      messageId: t.arg.id({ required: true }),
+      liked: t.arg.boolean({ required: true }),
+      chatId: t.arg.id({ required: false, description: "The chat the message must be in; NOT_FOUND otherwise." }),
+    },
+    resolve: (_root, args, ctx) =>
+      ctx.services.chat.setMessageLiked(requireViewer(ctx).id, args.messageId, args.liked, args.chatId),
   }),
   markMessageRead: t.field({
     type: MessageRef,

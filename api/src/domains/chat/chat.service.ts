@@ -13,7 +13,7 @@ import type { ActivitySink } from "../presence/presence.service.ts";
 import { eitherBlocked } from "../users/blocks.ts";
 import type { UsersService } from "../users/users.service.ts";
 import { publicUserSelect } from "../users/users.service.ts";
-import { type ChatEvent, type MessagePayload, publishChatEvent } from "./chat.events.ts";
+import { type ChatEvent, type ChatKindName, type MessagePayload, publishChatEvent } from "./chat.events.ts";
 import { chatPair, isMember, memberWhere, myMembership } from "./chat.members.ts";
 import { loadMessagePages, type PageRequest } from "./message-pages.ts";
 import { type BatchObserver, MessageWriter, type WriterLimits } from "./message-writer.ts";
@@ -21,9 +21,7 @@ import { type ChatStats, loadChatStats, loadUnreadTotals, type StatsRequest, typ
 export const MAX_MESSAGE_LENGTH = 255;
 export const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
 export const MAX_CLIENT_MESSAGE_ID_LENGTH = 64;
-const CONTENT_TEXT = storableText({ max: MAX_MESSAGE_LENGTH });
-/** beside attachments, the text may be empty */
-const CAPTION_TEXT = storableText({ min: 0, max: MAX_MESSAGE_LENGTH });
+const CONTENT_TEXT = storableText({ min: 0, max: MAX_MESSAGE_LENGTH });
 const CLIENT_TIMESTAMP_TEXT = storableText({ min: 0, max: MAX_CLIENT_TIMESTAMP_LENGTH });
 const CLIENT_MESSAGE_ID_TEXT = storableText({ max: MAX_CLIENT_MESSAGE_ID_LENGTH, noControls: true });
 
@@ -115,8 +113,8 @@ export class ChatService {
   }
 
   /** The viewer's chats, most recent activity first. */
-  async listChats(viewerId: string, window: PageWindow, query: object = {}) {
-    const where = memberWhere(viewerId);
+  async listChats(viewerId: string, window: PageWindow, query: object = {}, kind?: ChatKindName | null) {
+    const where = kind ? { AND: [memberWhere(viewerId), { kind }] } : memberWhere(viewerId);
     const [nodes, totalCount] = await Promise.all([
       this.prisma.chat.findMany({ ...query, where, orderBy: [{ activityAt: "desc" }, { id: "desc" }], ...window }),
       this.prisma.chat.count({ where }),
@@ -184,7 +182,7 @@ export class ChatService {
     this.presence.activity(viewerId); // even when the message is then refused, as in legacy
     await this.limits.consume("sendMessage", viewerId);
     const attachmentIds = input.attachmentIds ?? [];
-    const { content, clientTimestamp, clientMessageId } = checkMessageInput(input, attachmentIds.length > 0);
+    const { content, clientTimestamp, clientMessageId } = checkMessageInput(input);
     if (!isUuid(input.chatId)) throw notFound("Chat not found.");
     const id = randomUUID();
     const chatId = input.chatId.toLowerCase();
@@ -270,9 +268,18 @@ export class ChatService {
     return message;
   }
 
-  /** Likes are a single flag per message, set by a member other than its sender. */
-  async setMessageLiked(viewerId: string, messageId: string, liked: boolean): Promise<MessagePayload> {
+  /**
+   * Likes are a single flag per message, set by a member other than its sender. `inChatId`, when given, must be
+   * the message's chat (a client naming one chat and another chat's message likes nothing).
+   */
+  async setMessageLiked(
+    viewerId: string,
+    messageId: string,
+    liked: boolean,
+    inChatId?: string | null,
+  ): Promise<MessagePayload> {
     const { message, chat } = await this.requireMessage(viewerId, messageId);
+    if (inChatId != null && inChatId.toLowerCase() !== chat.id) throw notFound("Message not found in this chat.");
     if (message.senderId === viewerId) throw forbidden("You can't like your own message.");
     await this.requireNotBlocked(chat);
     this.presence.activity(viewerId);
@@ -401,11 +408,14 @@ export class ChatService {
   }
 }
 
-/** Content is 1 to 255 characters (code points); every string must be storable as PostgreSQL text. */
-function checkMessageInput(input: SendMessageInput, withAttachments: boolean) {
+/**
+ * Content is 0 to 255 characters (code points): an empty message is sent as is, like whitespace (the legacy
+ * protocol stores both). Every string must be storable as PostgreSQL text.
+ */
+function checkMessageInput(input: SendMessageInput) {
   const clientTimestamp = input.clientTimestamp ?? null;
   const clientMessageId = input.clientMessageId ?? null;
-  const problem = textProblem(withAttachments ? CAPTION_TEXT : CONTENT_TEXT, input.content);
+  const problem = textProblem(CONTENT_TEXT, input.content);
   if (problem) throw badInput(`A message ${problem}.`, "content");
   const timestampProblem = clientTimestamp === null ? undefined : textProblem(CLIENT_TIMESTAMP_TEXT, clientTimestamp);
   if (timestampProblem) throw badInput(`clientTimestamp ${timestampProblem}.`, "clientTimestamp");
