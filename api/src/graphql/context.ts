@@ -55,7 +55,7 @@ export type CookieJar = string[];
 
 export function requireViewer(ctx: Context): Viewer {
   if (ctx.viewer) return ctx.viewer;
-  throw unauthenticated(ctx.authProblem === "expired" ? "Your session has expired." : undefined);
+  throw ctx.authProblem === "expired" ? unauthenticated("Your session has expired.", "expired") : unauthenticated();
 }
 
 export function baseContext(
