@@ -3,8 +3,8 @@ import { duelFrames, gameDeclined } from "../legacy/duel-frames.ts";
 import { toSettingsInput, validLegacySettings } from "../legacy/game-settings.ts";
 import {
   CancelInvitationDocument,
-  type DuelFeedSubscription,
   DuelFeedDocument,
+  type DuelFeedSubscription,
   InviteToDuelDocument,
   ReplyToInvitationDocument,
 } from "../operations/generated/graphql.ts";

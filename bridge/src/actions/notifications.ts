@@ -3,8 +3,8 @@ import { createdNotificationFrame } from "../legacy/notification-frames.ts";
 import { legacyUuid } from "../legacy/uuid.ts";
 import {
   MarkNotificationReadDocument,
-  type NotificationFeedSubscription,
   NotificationFeedDocument,
+  type NotificationFeedSubscription,
 } from "../operations/generated/graphql.ts";
 import { type ActionTable, action, type LiveFeed } from "./action.ts";
 

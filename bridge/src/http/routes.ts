@@ -1,5 +1,7 @@
 import { routes as accounts } from "../actions/accounts.http.ts";
+import { routes as notifications } from "../actions/notifications.http.ts";
+import { routes as tournaments } from "../actions/tournaments.http.ts";
 import type { Route } from "./route.ts";
 
 /** Every legacy endpoint (protocol §8), one table per domain: add yours as one line. */
-export const legacyRoutes: readonly Route[] = [...accounts];
+export const legacyRoutes: readonly Route[] = [...accounts, ...notifications, ...tournaments];

@@ -1,4 +1,8 @@
-import type { DuelFeedSubscription, InvitationAction, InvitationRejectionReason } from "../operations/generated/graphql.ts";
+import type {
+  DuelFeedSubscription,
+  InvitationAction,
+  InvitationRejectionReason,
+} from "../operations/generated/graphql.ts";
 import type { LegacyFrame } from "./frame.ts";
 
 type DuelEvent = DuelFeedSubscription["invitationEvents"];

@@ -5,7 +5,11 @@ import { z } from "zod";
  * canonical form (lower case, hyphenated) so they match what the API stores. Null when it is no UUID.
  */
 export function canonicalUuid(value: string): string | null {
-  const hex = value.replaceAll("urn:", "").replaceAll("uuid:", "").replace(/^\{+|\}+$/g, "").replaceAll("-", "");
+  const hex = value
+    .replaceAll("urn:", "")
+    .replaceAll("uuid:", "")
+    .replace(/^\{+|\}+$/g, "")
+    .replaceAll("-", "");
   if (!/^[0-9a-fA-F]{32}$/.test(hex)) return null;
   const lower = hex.toLowerCase();
   return `${lower.slice(0, 8)}-${lower.slice(8, 12)}-${lower.slice(12, 16)}-${lower.slice(16, 20)}-${lower.slice(20)}`;

@@ -37,7 +37,9 @@ const RejectionReasonEnum = builder.enumType("InvitationRejectionReason", {
 });
 
 /** Invitations resolve from their payload: the same shape for mutation results and live events. */
-export const DuelInvitationRef = builder.objectRef<InvitationPayload>("DuelInvitation").implement({
+export const DuelInvitationRef = builder.objectRef<InvitationPayload>("DuelInvitation");
+
+DuelInvitationRef.implement({
   description: "An invitation to a one-to-one game.",
   fields: (t) => ({
     id: t.exposeID("id"),
