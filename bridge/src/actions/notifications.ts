@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { createdNotificationFrame } from "../legacy/notification-frames.ts";
-import { legacyUuid } from "../legacy/uuid.ts";
+import { legacyId } from "../legacy/uuid.ts";
 import {
   MarkNotificationReadDocument,
   NotificationFeedDocument,
@@ -13,7 +13,7 @@ import { type ActionTable, action, type LiveFeed } from "./action.ts";
  * that refusal is silent, as an unknown id is). An empty id, which crashes legacy, closes 3100.
  */
 const readNotification = action({
-  data: z.object({ id: legacyUuid }),
+  data: z.object({ id: legacyId }),
   run: async ({ id }, ctx) => {
     await ctx.api.execute({ document: MarkNotificationReadDocument, variables: { id } });
   },
