@@ -153,7 +153,7 @@ builder.mutationFields((t) => ({
   }),
   sendMessage: t.field({
     type: MessageRef,
-    description: "Send 1 to 255 characters; both participants' sockets receive a MessageSentEvent.",
+    description: "Send 0 to 255 characters; both participants' sockets receive a MessageSentEvent.",
     args: {
       chatId: t.arg.id({ required: true }),
       content: t.arg.string({ required: true, maxLength: roomFor(MAX_MESSAGE_LENGTH) }),
@@ -170,8 +170,13 @@ builder.mutationFields((t) => ({
   }),
   setMessageLiked: t.field({
     type: MessageRef,
-    args: { messageId: t.arg.id({ required: true }), liked: t.arg.boolean({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.chat.setMessageLiked(requireViewer(ctx).id, args.messageId, args.liked),
+    args: {
+      messageId: t.arg.id({ required: true }),
+      liked: t.arg.boolean({ required: true }),
+      chatId: t.arg.id({ required: false, description: "The chat the message must be in; NOT_FOUND otherwise." }),
+    },
+    resolve: (_root, args, ctx) =>
+      ctx.services.chat.setMessageLiked(requireViewer(ctx).id, args.messageId, args.liked, args.chatId),
   }),
   markMessageRead: t.field({
     type: MessageRef,

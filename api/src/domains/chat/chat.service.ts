@@ -20,7 +20,7 @@ import { type BatchObserver, MessageWriter, type WriterLimits } from "./message-
 export const MAX_MESSAGE_LENGTH = 255;
 export const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
 export const MAX_CLIENT_MESSAGE_ID_LENGTH = 64;
-const CONTENT_TEXT = storableText({ max: MAX_MESSAGE_LENGTH });
+const CONTENT_TEXT = storableText({ min: 0, max: MAX_MESSAGE_LENGTH });
 const CLIENT_TIMESTAMP_TEXT = storableText({ min: 0, max: MAX_CLIENT_TIMESTAMP_LENGTH });
 const CLIENT_MESSAGE_ID_TEXT = storableText({ max: MAX_CLIENT_MESSAGE_ID_LENGTH, noControls: true });
 
@@ -197,9 +197,18 @@ export class ChatService {
     return toMessagePayload(stored);
   }
 
-  /** Likes are a single flag per message, set by the receiver only. */
-  async setMessageLiked(viewerId: string, messageId: string, liked: boolean): Promise<MessagePayload> {
+  /**
+   * Likes are a single flag per message, set by the receiver only. `inChatId`, when given, must be the
+   * message's chat (a client naming one chat and another chat's message likes nothing).
+   */
+  async setMessageLiked(
+    viewerId: string,
+    messageId: string,
+    liked: boolean,
+    inChatId?: string | null,
+  ): Promise<MessagePayload> {
     const { message, chat } = await this.requireMessage(viewerId, messageId);
+    if (inChatId != null && inChatId.toLowerCase() !== chat.id) throw notFound("Message not found in this chat.");
     if (message.senderId === viewerId) throw forbidden("You can't like your own message.");
     await this.requireNotBlocked(chat);
     this.presence.activity(viewerId);
@@ -296,7 +305,10 @@ export class ChatService {
   }
 }
 
-/** Content is 1 to 255 characters (code points); every string must be storable as PostgreSQL text. */
+/**
+ * Content is 0 to 255 characters (code points): an empty message is sent as is, like whitespace (the legacy
+ * protocol stores both). Every string must be storable as PostgreSQL text.
+ */
 function checkMessageInput(input: SendMessageInput) {
   const clientTimestamp = input.clientTimestamp ?? null;
   const clientMessageId = input.clientMessageId ?? null;
