@@ -180,7 +180,7 @@ builder.mutationFields((t) => ({
       }),
       clientSettings: t.arg.string({
         required: false,
-        maxLength: MAX_CLIENT_SETTINGS_LENGTH,
+        maxLength: roomFor(MAX_CLIENT_SETTINGS_LENGTH),
         description:
           "The settings as your client spells them (opaque text), passed on verbatim in the invitee's " +
           "GAME_INVITE notification data (`clientSettings`); `settings` is what the game uses.",
