@@ -31,6 +31,12 @@ export interface Viewer {
   tokenExp: number;
 }
 
+/** A socket that outlives its access token (the in-process legacy bridge) acts in this session while it is live. */
+export interface SocketSession {
+  userId: string;
+  sessionId: string;
+}
+
 /** Per-operation context, the same for HTTP and WebSocket operations. */
 export interface Context {
   viewer: Viewer | null;

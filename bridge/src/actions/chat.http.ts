@@ -1,4 +1,4 @@
-import type { ExecutionResult } from "graphql";
+import type { ExecutionResult } from "../executor.ts";
 import { type ApiError, codeOf, fail, fromApiError, type HttpError } from "../http/errors.ts";
 import { paginated, parsePage } from "../http/pagination.ts";
 import type { CallerRoute } from "../http/route.ts";

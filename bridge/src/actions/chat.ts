@@ -8,7 +8,7 @@ import {
   ReadMessageDocument,
   SendMessageDocument,
 } from "../operations/generated/graphql.ts";
-import { type ActionContext, type ActionTable, action, type LiveFeed } from "./action.ts";
+import { type ActionContext, type ActionTable, action, type Domain, type LiveFeed } from "./action.ts";
 
 /**
  * The legacy chat actions (protocol §3.1–§3.3). Legacy answers none of them: a refusal (unknown or foreign
@@ -49,3 +49,5 @@ export const chatFeed: LiveFeed<LegacyChatEventsSubscription> = {
   operation: { document: LegacyChatEventsDocument, variables: {} },
   frames: (event) => chatFrames(event.chatEvents),
 };
+
+export const chat: Domain = { actions: chatActions, feeds: [chatFeed] };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { duelFrames, gameDeclined } from "../legacy/duel-frames.ts";
 import { toSettingsInput, validLegacySettings } from "../legacy/game-settings.ts";
+import { legacyData } from "../legacy/schemas.ts";
 import {
   CancelInvitationDocument,
   DuelFeedDocument,
@@ -8,22 +9,23 @@ import {
   InviteToDuelDocument,
   ReplyToInvitationDocument,
 } from "../operations/generated/graphql.ts";
-import { type ActionContext, type ActionTable, action, type LiveFeed } from "./action.ts";
+import { type ActionContext, type ActionTable, action, type Domain, type LiveFeed } from "./action.ts";
 
 /** The longest client_id the API echoes; a longer one is dropped rather than failing the reply. */
 const MAX_CLIENT_ID = 128;
 
 /** §2.3 and §3.6 step 1: a settings failure closes the socket (3100) before anything is stored. */
-const inviteData = z.object({
-  client_id: z.string(),
-  username: z.string(),
+const inviteData = legacyData.game_invite.extend({
   settings: z.unknown().refine(validLegacySettings, "invalid game settings"),
 });
+const replyData = legacyData.reply_game_invite.extend({ client_id: z.unknown() });
+const cancelData = legacyData.cancel_game_invite;
 
-const replyData = z.object({ username: z.string(), accept: z.boolean(), client_id: z.unknown() });
-/** `game_accepted` / `game_declined` require a boolean `accept` too, whatever its value (§3.7). */
-const answerData = z.object({ username: z.string(), accept: z.boolean() });
-const cancelData = z.object({ username: z.string() });
+/**
+ * `game_accepted` / `game_declined` name the inviter in an unchecked `username` (§2.3); legacy looks it up as
+ * text, as Django casts a lookup value (5 → "5").
+ */
+const usernameText = (value: unknown): string => (typeof value === "string" ? value : (JSON.stringify(value) ?? ""));
 
 /** A reply's optional client_id may be any JSON value (§3.7); the API echoes it as text. */
 function clientIdText(value: unknown): string | null {
@@ -73,8 +75,15 @@ export const duelActions: ActionTable = {
     data: replyData,
     run: (data, ctx) => reply(data.username, data.accept, clientIdText(data.client_id), ctx),
   }),
-  game_accepted: action({ data: answerData, run: (data, ctx) => reply(data.username, true, null, ctx) }),
-  game_declined: action({ data: answerData, run: (data, ctx) => reply(data.username, false, null, ctx) }),
+  // the client actions require a boolean `accept` and ignore its value (§3.7)
+  game_accepted: action({
+    data: legacyData.game_accepted,
+    run: (data, ctx) => reply(usernameText(data.username), true, null, ctx),
+  }),
+  game_declined: action({
+    data: legacyData.game_declined,
+    run: (data, ctx) => reply(usernameText(data.username), false, null, ctx),
+  }),
   cancel_game_invite: action({ data: cancelData, run: cancel }),
 };
 
@@ -83,3 +92,5 @@ export const duelFeed: LiveFeed<DuelFeedSubscription> = {
   operation: { document: DuelFeedDocument, variables: {} },
   frames: (event, ctx) => duelFrames(event.invitationEvents, ctx.caller.userId),
 };
+
+export const duels: Domain = { actions: duelActions, feeds: [duelFeed] };

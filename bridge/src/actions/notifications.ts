@@ -1,19 +1,18 @@
-import { z } from "zod";
 import { createdNotificationFrame } from "../legacy/notification-frames.ts";
-import { legacyId } from "../legacy/uuid.ts";
+import { legacyData } from "../legacy/schemas.ts";
 import {
   MarkNotificationReadDocument,
   NotificationFeedDocument,
   type NotificationFeedSubscription,
 } from "../operations/generated/graphql.ts";
-import { type ActionTable, action, type LiveFeed } from "./action.ts";
+import { type ActionTable, action, type Domain, type LiveFeed } from "./action.ts";
 
 /**
  * §3.4, without the legacy gap: only the caller's own notifications can be read (the API refuses others', and
  * that refusal is silent, as an unknown id is). An empty id, which crashes legacy, closes 3100.
  */
 const readNotification = action({
-  data: z.object({ id: legacyId }),
+  data: legacyData.read_notification,
   run: async ({ id }, ctx) => {
     await ctx.api.execute({ document: MarkNotificationReadDocument, variables: { id } });
   },
@@ -30,3 +29,5 @@ export const notificationFeed: LiveFeed<NotificationFeedSubscription> = {
     return frame ? [frame] : [];
   },
 };
+
+export const notifications: Domain = { actions: notificationActions, feeds: [notificationFeed] };

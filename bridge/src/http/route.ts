@@ -1,5 +1,4 @@
-import type { ExecutionResult } from "graphql";
-import type { Operation } from "../executor.ts";
+import type { ExecutionResult, Operation } from "../executor.ts";
 import type { ApiError, HttpError } from "./errors.ts";
 
 /**

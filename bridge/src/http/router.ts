@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ExecutionResult } from "graphql";
-import type { Executor, HttpOrigin, Operation } from "../executor.ts";
+import { type ExecutionResult, type Executor, type HttpOrigin, httpOrigin, type Operation } from "../executor.ts";
 import { CallerDocument } from "../operations/generated/graphql.ts";
 import { readBody } from "./body.ts";
 import { csrfPasses, csrfRefusal } from "./csrf.ts";
@@ -48,7 +47,7 @@ export function legacyHttp(options: LegacyHttpOptions): LegacyHttpHandler {
   async function serve(request: IncomingMessage, path: string, query: URLSearchParams): Promise<Answer> {
     const method = request.method ?? "GET";
     const body = await readBody(request, options.maxBodyBytes);
-    const from = originOf(request);
+    const from = httpOrigin(request);
     const client = new ClientRequest(options.executor, from);
     const found = match(method, path);
     if (!found.found) {
@@ -112,16 +111,6 @@ class ClientRequest {
     if (!result.data) throw new Error("the API answered neither data nor errors");
     return result.data;
   }
-}
-
-/** What the API's origin policy and rate limits need to know of the legacy request. */
-function originOf(request: IncomingMessage): HttpOrigin {
-  const forwarded = ["host", "origin", "referer", "sec-fetch-site", "sec-fetch-mode", "x-forwarded-for", "user-agent"];
-  return {
-    cookie: header(request, "cookie"),
-    headers: Object.fromEntries(forwarded.map((name) => [name, header(request, name)])),
-    clientIp: request.socket.remoteAddress ?? "unknown",
-  };
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {
