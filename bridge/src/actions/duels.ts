@@ -16,9 +16,9 @@ const MAX_CLIENT_ID = 128;
 
 /** §2.3 and §3.6 step 1: a settings failure closes the socket (3100) before anything is stored. */
 const inviteData = legacyData.game_invite.extend({
-  settings: z.unknown().refine(validLegacySettings, "invalid game settings"),
+  settings: z.unknown().refine(validLegacySettings, "invalid game settings").optional(),
 });
-const replyData = legacyData.reply_game_invite.extend({ client_id: z.unknown() });
+const replyData = legacyData.reply_game_invite.extend({ client_id: z.unknown().optional() });
 const cancelData = legacyData.cancel_game_invite;
 
 /**

@@ -10,7 +10,7 @@ const body = z.object({
   name: z.string().min(1).max(50),
   required_participants: z.union([z.literal(4), z.literal(8)]),
   alias: z.string().min(1).max(12),
-  settings: z.unknown().refine(validLegacySettings, "Invalid game settings"),
+  settings: z.unknown().refine(validLegacySettings, "Invalid game settings").optional(),
 });
 
 function bodyProblems(error: z.ZodError): ValidationItem[] {
