@@ -15,8 +15,9 @@ const ISO_PY = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/;
 const AVATAR = "/img/default_avatar.png";
 const SELF_INVITE = "You can't invite yourself to a game !";
 
+type People<N extends number, R extends LegacyUser[] = []> = R["length"] extends N ? R : People<N, [...R, LegacyUser]>;
 const people = <N extends number>(count: N) =>
-  Promise.all(Array.from({ length: count }, () => legacyUser(server))) as Promise<LegacyUser[]>;
+  Promise.all(Array.from({ length: count }, () => legacyUser(server))) as Promise<People<N>>;
 
 const invite = (socket: LegacySocket, username: string, clientId: string, settings?: unknown) =>
   socket.send({

@@ -15,8 +15,9 @@ const ISO_HTTP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$/;
 const AVATAR = "/img/default_avatar.png";
 const CSRF = "abcdefghijklmnopqrstuvwxyz012345";
 
+type People<N extends number, R extends LegacyUser[] = []> = R["length"] extends N ? R : People<N, [...R, LegacyUser]>;
 const people = <N extends number>(count: N) =>
-  Promise.all(Array.from({ length: count }, () => legacyUser(server))) as Promise<LegacyUser[]>;
+  Promise.all(Array.from({ length: count }, () => legacyUser(server))) as Promise<People<N>>;
 
 /** An unsafe request as the frontend sends it: its own csrftoken cookie echoed in X-CSRFToken. */
 function post(user: LegacyUser, path: string, body?: unknown) {
