@@ -4,7 +4,7 @@ import { action, type Domain } from "../src/actions/action.ts";
 import { chat } from "../src/actions/chat.ts";
 import { domains } from "../src/actions/index.ts";
 import { LegacyClose } from "../src/legacy/close-codes.ts";
-import { LegacyChatEventsDocument, SendMessageDocument } from "../src/operations/generated/graphql.ts";
+import { SendMessageDocument } from "../src/operations/generated/graphql.ts";
 import { actionsOf, openSession } from "../src/session.ts";
 import { FakeApi, FakeSocket, options, RecordingLogger } from "./fakes.ts";
 
@@ -29,7 +29,9 @@ describe("opening", () => {
   it("reads the caller, starts every live feed and sends nothing", async () => {
     const { socket, api } = await opened();
     expect(api.executed.map((operation) => operation.document)).toHaveLength(1);
-    expect(api.feeds.map((feed) => feed.operation.document)).toEqual([LegacyChatEventsDocument]);
+    expect(api.feeds.map((feed) => feed.operation.document)).toEqual(
+      domains.flatMap((domain) => domain.feeds.map((feed) => feed.operation.document)),
+    );
     expect(socket.sent).toEqual([]);
     expect(socket.closedWith).toBeUndefined();
   });
