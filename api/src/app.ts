@@ -5,6 +5,7 @@ import { createDb, type Db, readMigrations } from "@parley/db";
 import type { Config } from "./config.ts";
 import { ChatService } from "./domains/chat/chat.service.ts";
 import { GamesService } from "./domains/games/games.service.ts";
+import { GroupsService } from "./domains/groups/groups.service.ts";
 import { InvitationsService } from "./domains/invitations/invitations.service.ts";
 import { MediaService } from "./domains/media/media.service.ts";
 import { mediaSettings } from "./domains/media/media.settings.ts";
@@ -113,6 +114,7 @@ export async function createApp(
     users,
     notifications,
     tournaments: new TournamentsService(db.prisma, db.sql, notifications, logger, limits),
+    groups: new GroupsService(db.prisma, bus, config.groupMaxMembers),
     chat: new ChatService(db.prisma, db.sql, bus, users, limits, presence, media, {
       observe: (batch) => metrics.writerBatch(batch),
     }),
