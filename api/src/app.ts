@@ -96,7 +96,7 @@ export async function createApp(
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtl, config.refreshTokenTtl);
   const sessions = new Sessions(tokens, db.prisma, bus, logger);
   const notifications = new NotificationsService(db.prisma, bus, logger);
-  const users = new UsersService(db.prisma, notifications, limits);
+  const users = new UsersService(db.prisma, notifications, limits, bus);
   const services: Services = {
     auth: new AuthService(db.prisma, tokens, limits, sessions),
     users,

@@ -224,7 +224,7 @@ describe("presenceEvents: a user's presence with their profile", () => {
     const [watcher, subject] = await users(2);
     await as(watcher, "{ me { id } }");
     const profile = { id: subject.id, username: subject.username, nickname: subject.username, avatar: null, elo: 1000 };
-    const presence = { isOnline: false, lastActivity: at() };
+    const presence = { isOnline: false, lastActivity: at(), inGame: false };
     const published = await deliveryTo(watcher, 8, PRESENCE, () =>
       publishPresence(server.app.bus, {
         kind: "PRESENCE_CHANGED",
