@@ -26,7 +26,9 @@ export interface GroupFigures {
   server_cpu_us_per_msg: number;
   db_cpu_us_per_msg: number;
   rss_peak_mib: number;
-  /** loss 0, no error, last-member p99 < 100 ms */
+  /** every member had every message (within the 10 s drain), no error */
+  lossless: boolean;
+  /** lossless and last-member p99 < 100 ms */
   held: boolean;
 }
 
@@ -151,6 +153,7 @@ export async function openGroup(target: Target, members: number, log: (line: str
       server_cpu_us_per_msg: Math.round((cpuS * 1e6) / sent),
       db_cpu_us_per_msg: Math.round((dbCpu.read() * 1e6) / sent),
       rss_peak_mib: round(peak.read() / 1024, 1),
+      lossless: r.lastMember.length === sent && errors === 0,
       held: r.lastMember.length === sent && errors === 0 && (lastMember.p99 ?? Infinity) < 100,
     };
   }
