@@ -3,6 +3,7 @@
 //   group: --n members (256), --rate the fixed rate (p50/p99), --rates the steps of the lossless sweep
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type BroadcastFigures, runBroadcast } from "./broadcast.ts";
 import { type GroupFigures, openGroup } from "./group.ts";
@@ -120,6 +121,10 @@ async function measureGroup(target: Target): Promise<CaseResult> {
     `of ${f.sent} messages, errors ${f.errors}, cpu ${f.server_cpu_us_per_msg} µs/msg, ` +
     `${f.lossless ? "lossless" : "LOSSY"}, ${f.held ? "held" : "NOT held"}`;
   try {
+    // An unmeasured round first, as for pairs: the server's first seconds under load are not its steady state.
+    const prime = Number(flags.prime);
+    if (prime > 0)
+      log(`${target.name} group priming ${rate}/s for ${prime} s: ${groupLine(await session.measure(rate, prime))}`);
     const fixed: GroupFigures[] = [];
     for (let i = 0; i < repeat; i++) {
       fixed.push(await session.measure(rate, duration));
@@ -287,7 +292,7 @@ const report = {
   columns: header.slice(1),
   results,
 };
-mkdirSync(new URL(".", `file://${flags.json}`), { recursive: true });
+mkdirSync(dirname(resolve(flags.json)), { recursive: true });
 writeFileSync(flags.json, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`JSON: ${flags.json}`);
 const lostMessages = results.some(
