@@ -1,9 +1,12 @@
 // npm run bench: an open-loop load generator beside a plain ws relay (the floor), in one run. See README "Benchmark".
-//   npm run bench -- --case pairs|broadcast|idle|sweep --mode shared|embedded --n N --rate R --duration T --repeat K
+//   npm run bench -- --case pairs|broadcast|idle|sweep|group --mode shared|embedded --n N --rate R --duration T --repeat K
+//   group: --n members (256), --rate the fixed rate (p50/p99), --rates the steps of the lossless sweep
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type BroadcastFigures, runBroadcast } from "./broadcast.ts";
+import { type GroupFigures, openGroup } from "./group.ts";
 import { type IdleFigures, runIdle } from "./idle.ts";
 import { openPairs, type PairsFigures } from "./pairs.ts";
 import { median, round, rssKb } from "./stats.ts";
@@ -21,20 +24,26 @@ const { values: flags } = parseArgs({
     prime: { type: "string", default: "3" },
     targets: { type: "string" },
     "sockets-per-user": { type: "string", default: "1" },
+    followers: { type: "string" },
     "cpu-prof": { type: "string" },
     api: { type: "string" },
     json: { type: "string", default: new URL("results/latest.json", import.meta.url).pathname },
     "max-wall": { type: "string", default: "1200" },
   },
 });
-const benchCase = oneOf(flags.case, ["pairs", "broadcast", "idle", "sweep"] as const, "--case");
+const benchCase = oneOf(flags.case, ["pairs", "broadcast", "idle", "sweep", "group"] as const, "--case");
 const mode = oneOf(flags.mode, ["shared", "embedded"] as const, "--mode");
-const n = int(flags.n ?? (benchCase === "idle" ? "10000" : "1000"), "--n");
-if (benchCase !== "idle" && benchCase !== "broadcast" && n % 2) throw new Error("--n must be even for pairs");
-const rate = Number(flags.rate ?? (benchCase === "broadcast" ? "2" : "500"));
+const n = int(flags.n ?? (benchCase === "idle" ? "10000" : benchCase === "group" ? "256" : "1000"), "--n");
+if ((benchCase === "pairs" || benchCase === "sweep") && n % 2) throw new Error("--n must be even for pairs");
+const rate = Number(flags.rate ?? (benchCase === "broadcast" ? "2" : benchCase === "group" ? "20" : "500"));
 const duration = Number(flags.duration);
 const repeat = int(flags.repeat, "--repeat");
-const defaultRates = mode === "embedded" ? "100,250,500,750,1000,1500" : "500,1000,1500,2000,3000,4000";
+const defaultRates =
+  benchCase === "group"
+    ? "10,20,40,80,160,320,640"
+    : mode === "embedded"
+      ? "100,250,500,750,1000,1500"
+      : "500,1000,1500,2000,3000,4000";
 const rates = (flags.rates ?? defaultRates).split(",").map(Number);
 // The bridge (legacy /ws/events/ clients) speaks chat only: pairs and sweep.
 const chatCase = benchCase === "pairs" || benchCase === "sweep";
@@ -42,6 +51,8 @@ const targetNames = (flags.targets ?? (chatCase ? "relay,parley,bridge" : "relay
   .split(",")
   .map((name) => oneOf(name, ["relay", "parley", "bridge"] as const, "--targets"));
 if (!chatCase && targetNames.includes("bridge")) throw new Error("--targets bridge: only with --case pairs or sweep");
+/** broadcast: each event reaches F FRIENDS watchers instead of everyone */
+const followers = flags.followers === undefined ? undefined : int(flags.followers, "--followers");
 const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 const hardStop = setTimeout(() => {
@@ -53,6 +64,7 @@ type CaseResult =
   | { pairs: PairsFigures[]; persisted: { sent: number; stored: number } | null }
   | { broadcast: BroadcastFigures[] }
   | { idle: IdleFigures[] }
+  | { group: GroupFigures[]; steps: GroupFigures[]; highest_lossless: number | null; highest_held: number | null }
   | { sweep: PairsFigures[]; highest_held: number | null; persisted: { sent: number; stored: number } | null };
 interface TargetResult {
   name: string;
@@ -66,9 +78,10 @@ async function measure(target: Target): Promise<TargetResult> {
   const base = { name: target.name, rss_start_mib: rssStart };
   if (benchCase === "broadcast") {
     const runs: BroadcastFigures[] = [];
-    for (let i = 0; i < repeat; i++) runs.push(await runBroadcast(target, n, rate, duration));
+    for (let i = 0; i < repeat; i++) runs.push(await runBroadcast(target, n, rate, duration, followers));
     return { ...base, result: { broadcast: runs } };
   }
+  if (benchCase === "group") return { ...base, result: await measureGroup(target) };
   if (benchCase === "idle") {
     const runs = [await runIdle(target, n, int(flags["sockets-per-user"], "--sockets-per-user"))];
     return { ...base, result: { idle: runs } };
@@ -95,6 +108,42 @@ async function measure(target: Target): Promise<TargetResult> {
     if (benchCase === "pairs") return { ...connected, result: { pairs: runs, persisted } };
     const held = runs.filter((f) => f.held).map((f) => f.rate);
     return { ...connected, result: { sweep: runs, highest_held: held.length ? Math.max(...held) : null, persisted } };
+  } finally {
+    session.close();
+  }
+}
+
+/** The fixed rate `repeat` times (p50/p99), then the steps up to the second missed one in a row (lossless rate). */
+async function measureGroup(target: Target): Promise<CaseResult> {
+  const session = await openGroup(target, n, log);
+  const groupLine = (f: GroupFigures) =>
+    `last member p50 ${f.last_member_ms.p50} p99 ${f.last_member_ms.p99} ms, lost ${f.lost_deliveries} deliveries ` +
+    `of ${f.sent} messages, errors ${f.errors}, cpu ${f.server_cpu_us_per_msg} µs/msg, ` +
+    `${f.lossless ? "lossless" : "LOSSY"}, ${f.held ? "held" : "NOT held"}`;
+  try {
+    // An unmeasured round first, as for pairs: the server's first seconds under load are not its steady state.
+    const prime = Number(flags.prime);
+    if (prime > 0)
+      log(`${target.name} group priming ${rate}/s for ${prime} s: ${groupLine(await session.measure(rate, prime))}`);
+    const fixed: GroupFigures[] = [];
+    for (let i = 0; i < repeat; i++) {
+      fixed.push(await session.measure(rate, duration));
+      log(`${target.name} group ${rate}/s: ${groupLine(fixed[fixed.length - 1]!)}`);
+    }
+    const steps: GroupFigures[] = [];
+    for (const r of rates) {
+      steps.push(await session.measure(r, duration));
+      log(`${target.name} group step ${r}/s: ${groupLine(steps[steps.length - 1]!)}`);
+      // the steps end at the second lossy one in a row
+      if (steps.length > 1 && !steps[steps.length - 1]!.lossless && !steps[steps.length - 2]!.lossless) break;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    if (session.errorSamples.length) log(`${target.name} errors, e.g.: ${session.errorSamples.join(" | ")}`);
+    const highest = (ok: (f: GroupFigures) => boolean) => {
+      const rates = steps.filter(ok).map((f) => f.rate);
+      return rates.length ? Math.max(...rates) : null;
+    };
+    return { group: fixed, steps, highest_lossless: highest((f) => f.lossless), highest_held: highest((f) => f.held) };
   } finally {
     session.close();
   }
@@ -143,28 +192,47 @@ const rows: Row[] =
         ["RSS connected (MiB)", (r) => r.rss_connected_mib],
         ["RSS peak (MiB)", (r) => med(r, (p) => p.rss_peak_mib)],
       ]
-    : benchCase === "sweep"
+    : benchCase === "group"
       ? [
-          ["highest rate held (msg/s)", (r) => ("sweep" in r.result ? r.result.highest_held : null)],
+          [`last member p50 at ${rate}/s (ms)`, (r) => groupMed(r, (g) => g.last_member_ms.p50)],
+          [`last member p99 at ${rate}/s (ms)`, (r) => groupMed(r, (g) => g.last_member_ms.p99)],
+          [`any member p50 at ${rate}/s (ms)`, (r) => groupMed(r, (g) => g.delivery_ms.p50)],
+          [`lost deliveries at ${rate}/s`, (r) => groupMed(r, (g) => g.lost_deliveries)],
+          ["server CPU per message (µs)", (r) => groupMed(r, (g) => g.server_cpu_us_per_msg)],
+          ["PostgreSQL CPU per message (µs)", (r) => groupMed(r, (g) => g.db_cpu_us_per_msg)],
+          ["highest lossless rate (msg/s)", (r) => ("group" in r.result ? r.result.highest_lossless : null)],
+          ["highest rate held, p99 < 100 ms (msg/s)", (r) => ("group" in r.result ? r.result.highest_held : null)],
           ["RSS at start (MiB)", (r) => r.rss_start_mib],
         ]
-      : benchCase === "broadcast"
+      : benchCase === "sweep"
         ? [
-            ["last client p50 (ms)", (r) => median(runsOf(r, "broadcast").map((b) => b.last_client_ms.p50 ?? NaN))],
-            ["last client max (ms)", (r) => median(runsOf(r, "broadcast").map((b) => b.last_client_ms.max ?? NaN))],
-            ["delivery p99 (ms)", (r) => median(runsOf(r, "broadcast").map((b) => b.delivery_ms.p99 ?? NaN))],
-            ["lost deliveries", (r) => median(runsOf(r, "broadcast").map((b) => b.lost_deliveries))],
-            [
-              "server CPU per delivery (µs)",
-              (r) => median(runsOf(r, "broadcast").map((b) => b.server_cpu_us_per_delivery)),
-            ],
+            ["highest rate held (msg/s)", (r) => ("sweep" in r.result ? r.result.highest_held : null)],
             ["RSS at start (MiB)", (r) => r.rss_start_mib],
           ]
-        : [
-            ["RSS before sockets (MiB)", (r) => idleOf(r)?.rss_before_mib],
-            ["KB per socket, idle", (r) => idleOf(r)?.idle_kb_per_socket],
-            ["KB per socket, one subscription", (r) => idleOf(r)?.subscribed_kb_per_socket],
-          ];
+        : benchCase === "broadcast"
+          ? [
+              ["last client p50 (ms)", (r) => median(runsOf(r, "broadcast").map((b) => b.last_client_ms.p50 ?? NaN))],
+              ["last client max (ms)", (r) => median(runsOf(r, "broadcast").map((b) => b.last_client_ms.max ?? NaN))],
+              ["delivery p99 (ms)", (r) => median(runsOf(r, "broadcast").map((b) => b.delivery_ms.p99 ?? NaN))],
+              ["lost deliveries", (r) => median(runsOf(r, "broadcast").map((b) => b.lost_deliveries))],
+              [
+                "server CPU per delivery (µs)",
+                (r) => median(runsOf(r, "broadcast").map((b) => b.server_cpu_us_per_delivery)),
+              ],
+              [
+                "server CPU per event (µs)",
+                (r) => median(runsOf(r, "broadcast").map((b) => b.server_cpu_us_per_event)),
+              ],
+              ["RSS at start (MiB)", (r) => r.rss_start_mib],
+            ]
+          : [
+              ["RSS before sockets (MiB)", (r) => idleOf(r)?.rss_before_mib],
+              ["KB per socket, idle", (r) => idleOf(r)?.idle_kb_per_socket],
+              ["KB per socket, one subscription", (r) => idleOf(r)?.subscribed_kb_per_socket],
+            ];
+function groupMed(r: TargetResult, f: (g: GroupFigures) => number | null) {
+  return "group" in r.result ? median(r.result.group.map((g) => f(g) ?? NaN)) : null;
+}
 function idleOf(r: TargetResult) {
   return "idle" in r.result ? r.result.idle[0] : undefined;
 }
@@ -193,11 +261,13 @@ const format = (row: string[]) =>
 const title =
   benchCase === "pairs"
     ? `pairs: ${n} sockets, ${rate} msg/s for ${duration} s, median of ${repeat}`
-    : benchCase === "sweep"
-      ? `sweep: ${n} sockets, ${duration} s per rate, rates ${rates.join(",")} (held: loss 0, p99 < 100 ms)`
-      : benchCase === "broadcast"
-        ? `presence broadcast to ${n}, ${rate} events/s for ${duration} s, median of ${repeat}`
-        : `idle: ${n} authenticated sockets`;
+    : benchCase === "group"
+      ? `group: ${n} members all connected, ${rate} msg/s for ${duration} s (median of ${repeat}), then steps ${rates.join(",")} (lossless: every member got every message, no error; held: also last-member p99 < 100 ms)`
+      : benchCase === "sweep"
+        ? `sweep: ${n} sockets, ${duration} s per rate, rates ${rates.join(",")} (held: loss 0, p99 < 100 ms)`
+        : benchCase === "broadcast"
+          ? `presence ${followers === undefined ? "broadcast to" : `to ${followers} FRIENDS watchers among`} ${n}, ${rate} events/s for ${duration} s, median of ${repeat}`
+          : `idle: ${n} authenticated sockets`;
 console.log(`\n${title} (Parley ${mode})\n${format(header)}\n${table.map(format).join("\n")}`);
 for (const [b, g] of bridgeVsGraphql) {
   const p99 = (r: TargetResult) => med(r, (p) => p.latency_ms.p99);
@@ -214,7 +284,7 @@ const report = {
   mode,
   n,
   rate,
-  rates: benchCase === "sweep" ? rates : undefined,
+  rates: benchCase === "sweep" || benchCase === "group" ? rates : undefined,
   duration_s: duration,
   repeat,
   host: { cpus: cpus().length, loadavg: loadavg().map((x) => round(x, 2)) },
@@ -222,7 +292,7 @@ const report = {
   columns: header.slice(1),
   results,
 };
-mkdirSync(new URL(".", `file://${flags.json}`), { recursive: true });
+mkdirSync(dirname(resolve(flags.json)), { recursive: true });
 writeFileSync(flags.json, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`JSON: ${flags.json}`);
 const lostMessages = results.some(

@@ -6,7 +6,8 @@ import type { Target } from "./targets.ts";
 
 const CHAT_EVENTS =
   "subscription{chatEvents{__typename ... on MessageSentEvent{message{id content clientTimestamp sender{username}}}}}";
-const PRESENCE_EVENTS = "subscription{presenceEvents{__typename ... on PresenceChangedEvent{status user{username}}}}";
+const PRESENCE_EVENTS =
+  "subscription($s:PresenceScope!){presenceEvents(scope:$s){__typename ... on PresenceChangedEvent{status user{username}}}}";
 const SEND_MESSAGE =
   "mutation($c:ID!,$t:String!,$ts:String){sendMessage(chatId:$c,content:$t,clientTimestamp:$ts){id}}";
 const TEXT = "hello from the benchmark, sixty-four characters of chat text ok";
@@ -94,11 +95,11 @@ export class BenchSocket {
     });
   }
 
-  /** Parley: presenceEvents until its StreamReadyEvent. Relay: every socket gets presence already. */
-  subscribePresence(): Promise<void> {
+  /** Parley: presenceEvents of `scope` until its StreamReadyEvent. Relay: every socket gets presence already. */
+  subscribePresence(scope: "EVERYONE" | "FRIENDS" = "EVERYONE"): Promise<void> {
     if (this.target.kind !== "parley") return Promise.resolve();
     return this.#until("presence", () =>
-      this.#raw({ id: "presence", type: "subscribe", payload: { query: PRESENCE_EVENTS } }),
+      this.#raw({ id: "presence", type: "subscribe", payload: { query: PRESENCE_EVENTS, variables: { s: scope } } }),
     );
   }
 

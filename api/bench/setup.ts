@@ -86,3 +86,21 @@ export async function countStored(target: Target, users: BenchUser[], chats: str
   });
   return total;
 }
+
+/** One group of every user, created by the first (the relay's "group" is a room name). */
+export async function createGroup(target: Target, users: BenchUser[]): Promise<string> {
+  if (target.kind === "relay") return "group";
+  const [owner, ...members] = users;
+  const data = await gql(
+    target,
+    "mutation($t:String!,$u:[String!]!){createGroup(title:$t,usernames:$u){id}}",
+    { t: "bench group", u: members.map((user) => user.username) },
+    owner!.token,
+  );
+  return data.createGroup.id;
+}
+
+/** `follower` adds `followed` as a friend (the FRIENDS presence scope). */
+export async function follow(target: Target, follower: BenchUser, followed: BenchUser): Promise<void> {
+  await gql(target, "mutation($u:String!){addFriend(username:$u){id}}", { u: followed.username }, follower.token);
+}

@@ -94,6 +94,8 @@ export async function startParley({
         // A few thousand messages a second from a thousand users: far past what real clients are allowed.
         RATE_LIMIT_MESSAGES_PER_SECOND: "1000000",
         RATE_LIMIT_MESSAGES_BURST: "1000000",
+        // Embedded mode signs every user up from 127.0.0.1.
+        RATE_LIMIT_SIGNUPS_PER_HOUR: "1000000",
         REDIS_KEY_PREFIX: `${run}:`,
         DATABASE_URL: database?.url ?? "",
         REDIS_URL: mode === "shared" ? redisUrl : "",

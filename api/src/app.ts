@@ -108,7 +108,7 @@ export async function createApp(
   const media = new MediaService(db.prisma, blobs.store, mediaConfig, (viewerId, chatId) =>
     services.chat.requireChat(viewerId, chatId),
   );
-  const users = new UsersService(db.prisma, notifications, limits);
+  const users = new UsersService(db.prisma, notifications, limits, bus);
   const services: Services = {
     auth: new AuthService(db.prisma, tokens, limits, sessions),
     users,

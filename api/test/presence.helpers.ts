@@ -12,10 +12,23 @@ export const PRESENCE_EVENTS = `subscription {
   }
 }`;
 
+/** The same stream with a scope (presence-scopes tests), and what only scoped clients select. */
+export const SCOPED_PRESENCE_EVENTS = `subscription($scope: PresenceScope!, $usernames: [String!]) {
+  presenceEvents(scope: $scope, usernames: $usernames) {
+    __typename
+    ... on PresenceChangedEvent { at status user { id username nickname isOnline lastActivity inGame } }
+  }
+}`;
+
+export interface PresenceScopeArgs {
+  scope: "EVERYONE" | "FRIENDS" | "USERS";
+  usernames?: string[];
+}
+
 export interface PresenceChange {
   at: string;
   status: "ONLINE" | "OFFLINE";
-  user: { id: string; username: string; nickname: string; isOnline: boolean; lastActivity: string };
+  user: { id: string; username: string; nickname: string; isOnline: boolean; lastActivity: string; inGame?: boolean };
 }
 
 /** A user's presenceEvents stream. `next(...users)` skips events about anyone else (other tests, other files). */
@@ -25,9 +38,14 @@ export class PresenceWatcher {
     readonly close: () => Promise<void>,
   ) {}
 
-  static async start(server: { wsUrl: string }, viewer: TestUser): Promise<PresenceWatcher> {
+  /** Without `scope`, the legacy document (no arguments). */
+  static async start(server: { wsUrl: string }, viewer: TestUser, scope?: PresenceScopeArgs): Promise<PresenceWatcher> {
     const client = wsClient(server, viewer);
-    const queue = new EventQueue<{ presenceEvents: PresenceChange & { __typename: string } }>(client, PRESENCE_EVENTS);
+    const queue = new EventQueue<{ presenceEvents: PresenceChange & { __typename: string } }>(
+      client,
+      scope ? SCOPED_PRESENCE_EVENTS : PRESENCE_EVENTS,
+      scope ? { ...scope } : {},
+    );
     const first = await queue.next();
     if (first.presenceEvents.__typename !== "StreamReadyEvent") {
       throw new Error(`expected StreamReadyEvent first, got ${JSON.stringify(first)}`);
@@ -45,6 +63,12 @@ export class PresenceWatcher {
       const { presenceEvents: event } = await this.queue.next(10_000);
       if (event.__typename === "PresenceChangedEvent" && ids.has(event.user.id)) return event;
     }
+  }
+
+  /** The next change, whoever it is about. */
+  async nextChange(): Promise<PresenceChange> {
+    const { presenceEvents: event } = await this.queue.next(10_000);
+    return event;
   }
 }
 

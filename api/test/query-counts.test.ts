@@ -323,7 +323,7 @@ describe("presenceEvents: a user's presence with their profile", () => {
     const [watcher, subject] = await users(2);
     await as(watcher, "{ me { id } }");
     const profile = { id: subject.id, username: subject.username, nickname: subject.username, avatar: null, elo: 1000 };
-    const presence = { isOnline: false, lastActivity: at() };
+    const presence = { isOnline: false, lastActivity: at(), inGame: false };
     const published = await deliveryTo(watcher, 8, PRESENCE, () =>
       publishPresence(server.app.bus, {
         kind: "PRESENCE_CHANGED",
@@ -336,6 +336,65 @@ describe("presenceEvents: a user's presence with their profile", () => {
     expect(published.events[7]).toMatchObject({
       user: { id: subject.id, isOnline: false, lastActivity: presence.lastActivity },
     });
+  });
+});
+
+describe("presenceEvents(scope: FRIENDS): a friend's presence with their profile and inGame", () => {
+  const FRIENDS = `subscription { presenceEvents(scope: FRIENDS) { __typename
+    ... on PresenceChangedEvent { status user { ${PROFILE} isOnline lastActivity inGame } }
+  } }`;
+
+  async function friendCameOnline(k: number) {
+    const [watcher, friend] = await users(2);
+    await as(watcher, `mutation($u: String!) { addFriend(username: $u) { id } }`, { u: friend.username });
+    let socket: Awaited<ReturnType<typeof openSocket>> | undefined;
+    const seen = await deliveryTo(watcher, k, FRIENDS, async () => {
+      socket = await openSocket(server, friend);
+    });
+    await socket?.close();
+    return { friend, ...seen };
+  }
+
+  it("going online costs the same whatever the number of watching sockets; a published change costs nothing", async () => {
+    const one = await friendCameOnline(1);
+    const eight = await friendCameOnline(8);
+    expect(sorted(eight.queries)).toEqual(sorted(one.queries));
+    for (const event of eight.events) {
+      expect(event).toMatchObject({ status: "ONLINE", user: { id: eight.friend.id, isOnline: true, inGame: false } });
+    }
+
+    const [watcher, friend] = await users(2);
+    await as(watcher, `mutation($u: String!) { addFriend(username: $u) { id } }`, { u: friend.username });
+    const profile = { id: friend.id, username: friend.username, nickname: friend.username, avatar: null, elo: 1000 };
+    const presence = { isOnline: true, lastActivity: at(), inGame: true };
+    const published = await deliveryTo(watcher, 8, FRIENDS, () =>
+      publishPresence(server.app.bus, {
+        kind: "PRESENCE_CHANGED",
+        at: at(),
+        status: "ONLINE",
+        user: { ...profile, presence },
+      }),
+    );
+    expect(published.queries).toEqual([]);
+    expect(published.events[7]).toMatchObject({ user: { id: friend.id, inGame: true } });
+  });
+});
+
+describe("User.inGame: one batch for every user of a list", () => {
+  async function friendsList(n: number) {
+    const [viewer, ...friends] = await users((n + 1) as 2);
+    for (const friend of friends)
+      await as(viewer, `mutation($u: String!) { addFriend(username: $u) { id } }`, { u: friend.username });
+    await server.app.services.presence.settled();
+    return counted(() => as(viewer, "{ me { friends(first: 20) { nodes { id inGame } } } }"));
+  }
+
+  it("costs the same for 1 friend as for 6: one games query, whatever the number of users", async () => {
+    const games = (queries: string[]) => queries.filter((query) => query.includes('FROM "public"."games"'));
+    const [one, six] = [await friendsList(1), await friendsList(6)];
+    expect(six).toHaveLength(one.length);
+    expect(games(one)).toHaveLength(1);
+    expect(games(six)).toHaveLength(1);
   });
 });
 

@@ -7,7 +7,7 @@ import type { StreamReady, Topic } from "./topics.ts";
 export { closeRedis } from "./engines.ts";
 
 /** Events a slow subscriber may fall behind by before its stream is ended (it then catches up by cursor). */
-const SUBSCRIBER_BUFFER = 1024;
+export const SUBSCRIBER_BUFFER = 1024;
 /** A Redis command without a reply by then fails (a hung or partitioned server), so nothing waits longer. */
 export const REDIS_COMMAND_TIMEOUT_MS = 2000;
 /** Publishes handed to Redis and not yet answered; past this, new ones are dropped (and counted). */
@@ -35,7 +35,12 @@ export interface EventBus {
   publishStats(): PublishStats;
   /** Yields `STREAM_READY` once the underlying subscription is live, then the topic's events. */
   subscribe<T extends BusEvent>(topic: Topic<T>): Repeater<T | StreamReady>;
-  /** Live subscriptions in this process: what a leak would make grow. */
+  /**
+   * Calls `listener` with the topic's events from when it resolves (the subscription is live) until the returned
+   * function is called: for streams over many topics, which buffer once for all of them (realtime/watch.ts).
+   */
+  listen<T extends BusEvent>(topic: Topic<T>, listener: (event: T) => void): Promise<() => void>;
+  /** Live subscriptions and listeners in this process: what a leak would make grow. */
   activeSubscriptions(): number;
   close(): Promise<void>;
 }
@@ -107,6 +112,21 @@ function busOver(engine: PubSubEngine, logger: Logger, observer: BusObserver): E
   let active = 0;
   const stats: PublishStats = { pending: 0, failed: 0, dropped: 0 };
   const logFailure = throttledLog(logger);
+  const listen = async <T extends BusEvent>(topic: Topic<T>, listener: (event: T) => void) => {
+    const end = await engine.subscribe(topic, (payload) => {
+      const event = payload as T;
+      observer.delivered(event);
+      listener(event);
+    });
+    active++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      end();
+      active--;
+    };
+  };
   return {
     activeSubscriptions: () => active,
     publishStats: () => ({ ...stats }),
@@ -129,27 +149,27 @@ function busOver(engine: PubSubEngine, logger: Logger, observer: BusObserver): E
         });
       return Promise.resolve();
     },
+    listen,
     subscribe<T extends BusEvent>(topic: Topic<T>) {
       return new Repeater<T | StreamReady>(async (push, stop) => {
-        const overflow = (error: unknown) => stop(error instanceof Error ? error : new Error(String(error)));
-        const end = await engine.subscribe(topic, (payload) => {
-          const event = payload as T;
-          observer.delivered(event);
-          try {
-            push(event).catch(overflow);
-          } catch (error) {
-            overflow(error);
-          }
-        });
-        active++;
-        push({ kind: "STREAM_READY", at: new Date().toISOString() }).catch(overflow);
+        const end = await listen(topic, (event) => pushOrStop(push, stop, event));
+        pushOrStop(push, stop, { kind: "STREAM_READY", at: new Date().toISOString() });
         await stop;
         end();
-        active--;
       }, new FixedBuffer(SUBSCRIBER_BUFFER));
     },
     close: () => engine.close(),
   };
+}
+
+/** Pushes to a stream's buffer; a full buffer ends the stream (the subscriber then catches up by cursor). */
+export function pushOrStop<T>(push: (event: T) => Promise<unknown>, stop: (error: Error) => void, event: T): void {
+  const overflow = (error: unknown) => stop(error instanceof Error ? error : new Error(String(error)));
+  try {
+    push(event).catch(overflow);
+  } catch (error) {
+    overflow(error);
+  }
 }
 
 /** Logs the first failure, then at most one line per interval with the totals so far. */

@@ -3,14 +3,14 @@ import type { GameEvent } from "../domains/games/games.events.ts";
 import type { InvitationEvent } from "../domains/invitations/invitations.events.ts";
 import type { NotificationEvent } from "../domains/notifications/notifications.events.ts";
 import type { PresenceEvent } from "../domains/presence/presence.events.ts";
-import type { SessionEndedEvent } from "../domains/users/users.events.ts";
+import type { RelationChangedEvent, SessionEndedEvent } from "../domains/users/users.events.ts";
 import type { EventBus } from "./event-bus.ts";
 
 /** A pub/sub channel name that carries events of type T. Build topics only through `topics`. */
 export type Topic<T> = string & { readonly __event?: T };
 
 /** Everything pushed to one user: fan-out on write to `user:{id}`, so authorization is structural. */
-export type InboxEvent = ChatEvent | NotificationEvent | InvitationEvent | GameEvent;
+export type InboxEvent = ChatEvent | NotificationEvent | InvitationEvent | GameEvent | RelationChangedEvent;
 
 export interface StreamReady {
   kind: "STREAM_READY";
@@ -22,6 +22,8 @@ export const topics = {
   inbox: (userId: string) => `user:${userId}` as Topic<InboxEvent>,
   /** Presence is the exception to per-user inboxes: one shared channel, the profile carried inline. */
   presence: "presence" as Topic<PresenceEvent>,
+  /** One user's presence changes, for the streams watching them (friends, watch lists). */
+  presenceOf: (userId: string) => `presence:${userId}` as Topic<PresenceEvent>,
   /** Ended sessions, for every instance's auth cache and sockets. */
   sessions: "sessions" as Topic<SessionEndedEvent>,
 };
@@ -35,6 +37,7 @@ export function withChannelPrefix(bus: EventBus, prefix: string): EventBus {
   return {
     publish: (topic, event) => bus.publish(channel(topic), event),
     subscribe: (topic) => bus.subscribe(channel(topic)),
+    listen: (topic, listener) => bus.listen(channel(topic), listener),
     activeSubscriptions: () => bus.activeSubscriptions(),
     publishStats: () => bus.publishStats(),
     close: () => bus.close(),

@@ -70,6 +70,14 @@ builder.objectField(MeRef, "isEngaged", (t) =>
   }),
 );
 
+builder.objectField(UserRef, "inGame", (t) =>
+  t.boolean({
+    description:
+      "Plays a live game (pending or ongoing, a duel or a tournament's); in presence events, as of the event.",
+    resolve: (user, _args, ctx) => user.presence?.inGame ?? ctx.services.games.inGame(user.id),
+  }),
+);
+
 builder.queryFields((t) => ({
   game: t.field({
     type: GameRef,

@@ -1,18 +1,32 @@
 import type { PrismaClient } from "@parley/db";
+import DataLoader from "dataloader";
 import { conflict, forbidden, notFound } from "../../graphql/errors.ts";
+import { processWide } from "../../graphql/loaders.ts";
 import { isUuid } from "../../infra/validation.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
 import type { PublicUser } from "../users/users.service.ts";
 import { type GamePayload, gameInclude, publishGameEvent, toGamePayload } from "./games.events.ts";
-
-const LIVE = ["PENDING", "ONGOING"] as const;
+import { LIVE_GAME, playingAmong } from "./playing.ts";
 
 /** Games (duels for now): who may see and end one, and telling both players. */
 export class GamesService {
+  /** Shared by every operation: a presence event or a list of users costs one lookup, however many ask. */
+  private readonly playing: DataLoader<string, boolean>;
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly bus: EventBus,
-  ) {}
+  ) {
+    this.playing = new DataLoader(async (ids) => {
+      const playing = await playingAmong(prisma, ids);
+      return ids.map((id) => playing.has(id));
+    }, processWide());
+  }
+
+  /** The user is a player of a live game (a duel or a tournament's), batched with every lookup of this turn. */
+  inGame(userId: string): Promise<boolean> {
+    return this.playing.load(userId);
+  }
 
   /** My ongoing game outside tournaments (the legacy `game_id`), or null. */
   async currentGame(userId: string): Promise<GamePayload | null> {
@@ -37,7 +51,7 @@ export class GamesService {
   /** A player ends their game: FINISHED, and both players are told. */
   async endGame(viewerId: string, gameId: string): Promise<GamePayload> {
     const game = await this.requireGame(viewerId, gameId);
-    if (!(LIVE as readonly string[]).includes(game.status)) throw conflict("The game has already ended.");
+    if (!(LIVE_GAME as readonly string[]).includes(game.status)) throw conflict("The game has already ended.");
     const by = game.players.find((player) => player.id === viewerId) ?? null;
     return this.finishGame(game.id, by);
   }
@@ -52,7 +66,7 @@ export class GamesService {
     status: "FINISHED" | "CANCELLED" = "FINISHED",
   ): Promise<GamePayload> {
     const [row] = await this.prisma.game.updateManyAndReturn({
-      where: { id: gameId, status: { in: [...LIVE] } },
+      where: { id: gameId, status: { in: [...LIVE_GAME] } },
       data: { status, endedAt: new Date() },
       include: gameInclude,
     });

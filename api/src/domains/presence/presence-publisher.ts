@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@parley/db";
 import type { Logger } from "../../infra/logger.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
+import { playingAmong } from "../games/playing.ts";
 import { publicUserSelect } from "../users/users.service.ts";
 import { type PresenceStatus, publishPresence } from "./presence.events.ts";
 
@@ -17,8 +18,8 @@ const PUBLISH_BATCH = 1000;
 
 /**
  * Publishes presence changes in order, per instance (a user's OFFLINE published here never overtakes their
- * later ONLINE), and in batches: one profile query for all the changes waiting, however many. The profile
- * and the presence go inline, so no receiver queries.
+ * later ONLINE), and in batches: one profile query and one live-game query for all the changes waiting, however
+ * many. The profile and the presence go inline, so no receiver queries.
  */
 export class PresencePublisher {
   private readonly outbox: (Change & { at: string })[] = [];
@@ -50,16 +51,21 @@ export class PresencePublisher {
 
   private async publishBatch(changes: (Change & { at: string })[]): Promise<void> {
     try {
-      const users = await this.prisma.user.findMany({
-        where: { id: { in: changes.map((change) => change.userId) } },
-        select: publicUserSelect,
-      });
+      const ids = changes.map((change) => change.userId);
+      const [users, playing] = await Promise.all([
+        this.prisma.user.findMany({ where: { id: { in: ids } }, select: publicUserSelect }),
+        playingAmong(this.prisma, ids),
+      ]);
       const byId = new Map(users.map((user) => [user.id, user]));
       await Promise.all(
         changes.map(async ({ userId, status, lastActivity, at }) => {
           const profile = byId.get(userId);
           if (!profile) return;
-          const presence = { isOnline: status === "ONLINE", lastActivity: new Date(lastActivity).toISOString() };
+          const presence = {
+            isOnline: status === "ONLINE",
+            lastActivity: new Date(lastActivity).toISOString(),
+            inGame: playing.has(userId),
+          };
           await publishPresence(this.bus, { kind: "PRESENCE_CHANGED", at, status, user: { ...profile, presence } });
         }),
       );

@@ -1,9 +1,12 @@
+import { roomFor } from "../../graphql/bounds.ts";
 import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
 import { eventUnion } from "../../graphql/event-streams.ts";
 import { pageArgs, pageWindow } from "../../graphql/pagination.ts";
 import { UserPage, UserRef } from "../users/users.schema.ts";
-import { type PresenceEvent, presenceEventsOf } from "./presence.events.ts";
+import { USERNAME_MAX } from "../users/users.validation.ts";
+import type { PresenceEvent } from "./presence.events.ts";
+import { WATCH_LIST_MAX } from "./presence-scope.ts";
 
 builder.objectField(UserRef, "isOnline", (t) =>
   t.boolean({
@@ -55,16 +58,31 @@ const PresenceChangedEvent = builder.objectRef<PresenceEvent>("PresenceChangedEv
 
 const PresenceEventRef = eventUnion<PresenceEvent>("PresenceEvent", { PRESENCE_CHANGED: PresenceChangedEvent });
 
+const PresenceScopeRef = builder.enumType("PresenceScope", {
+  description: "Whose presence a presenceEvents stream carries.",
+  values: {
+    EVERYONE: { description: "Every user (the legacy broadcast; blocks do not filter it)." },
+    FRIENDS: { description: "The users I follow, as I follow and unfollow them; not those who blocked me." },
+    USERS: { description: "The users named in `usernames` (a watch list); not those who blocked me." },
+  } as const,
+});
+
 builder.subscriptionFields((t) => ({
   presenceEvents: t.field({
     type: PresenceEventRef,
     description:
-      "Every user going online or offline, on every socket. Starts with a StreamReadyEvent: query `onlineUsers` " +
-      "or `isOnline` after it to start from a complete picture.",
-    subscribe: (_root, _args, ctx) => {
-      requireViewer(ctx);
-      return presenceEventsOf(ctx.bus);
+      "Users going online or offline: everyone (the default), the users I follow, or a watch list. Starts with " +
+      "a StreamReadyEvent: query `onlineUsers`, `friends` or `isOnline` after it to start from a complete picture.",
+    args: {
+      scope: t.arg({ type: PresenceScopeRef, required: true, defaultValue: "EVERYONE" }),
+      usernames: t.arg.stringList({
+        description: `USERS only: whom to watch, 1 to ${WATCH_LIST_MAX}; every one must name a user (else NOT_FOUND).`,
+        maxItems: WATCH_LIST_MAX,
+        maxLength: roomFor(USERNAME_MAX),
+      }),
     },
+    subscribe: (_root, args, ctx) =>
+      ctx.services.presence.events(requireViewer(ctx).id, args.scope, args.usernames ?? undefined),
     resolve: (event) => event,
   }),
 }));

@@ -13,6 +13,7 @@ import { RedisPresenceStore } from "./presence.redis.ts";
 import { HEARTBEAT_EXPIRY_FACTOR, type PresenceSettings } from "./presence.settings.ts";
 import { MemoryPresenceStore, type PresenceStore, type WentOffline } from "./presence.store.ts";
 import { PresencePublisher } from "./presence-publisher.ts";
+import { type PresenceScope, presenceStream } from "./presence-scope.ts";
 import { type PresenceSocket, PresenceSockets } from "./presence-sockets.ts";
 
 /** What other domains need from presence: activity that keeps a user online. Cheap, never awaited. */
@@ -131,6 +132,11 @@ export class PresenceService implements ActivitySink {
   /** Everyone online now (at most ONLINE_IDS_MAX, most recently active first): to list them first. */
   async onlineIds(): Promise<string[]> {
     return (await this.deps.store.onlineUsers(0, ONLINE_IDS_MAX)).ids;
+  }
+
+  /** The viewer's presence stream of `scope` (presence-scope.ts), starting with STREAM_READY once live. */
+  events(viewerId: string, scope: PresenceScope, usernames?: readonly string[]) {
+    return presenceStream(this.deps, viewerId, scope, usernames);
   }
 
   /** Online users, most recently active first. */

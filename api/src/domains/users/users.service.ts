@@ -3,8 +3,10 @@ import { badInput, conflict, forbidden, notFound } from "../../graphql/errors.ts
 import type { PageWindow } from "../../graphql/pagination.ts";
 import { isUniqueViolation } from "../../infra/db-errors.ts";
 import type { RateLimits } from "../../infra/rate-limit.ts";
+import type { EventBus } from "../../realtime/event-bus.ts";
 import type { NotificationsService } from "../notifications/notifications.service.ts";
 import { notBlocking } from "./blocks.ts";
+import { publishRelationChanged } from "./users.events.ts";
 import { lookupKey, nicknameSchema } from "./users.validation.ts";
 
 export const DEFAULT_AVATAR = "/img/default_avatar.png";
@@ -35,6 +37,7 @@ export class UsersService {
     private readonly prisma: PrismaClient,
     private readonly notifications: NotificationsService,
     private readonly limits: RateLimits,
+    private readonly bus: EventBus,
   ) {}
 
   findByUsername(username: string): Promise<User | null> {
@@ -123,6 +126,7 @@ export class UsersService {
         throw isUniqueViolation(error) ? alreadyFriends() : error;
       });
     if (notification) await this.notifications.publishCreated([notification]);
+    await publishRelationChanged(this.bus, viewerId, friend.id);
     return friend;
   }
 
@@ -131,6 +135,7 @@ export class UsersService {
     const friend = await this.requireByUsername(username);
     const { count } = await this.prisma.friendship.deleteMany({ where: { userId: viewerId, friendId: friend.id } });
     if (count === 0) throw conflict(`User ${friend.username} is not in the friendlist.`);
+    await publishRelationChanged(this.bus, viewerId, friend.id);
     return friend;
   }
 
@@ -149,6 +154,7 @@ export class UsersService {
         if (isUniqueViolation(error)) throw conflict(`User ${target.username} is already blocked.`);
         throw error;
       });
+    await publishRelationChanged(this.bus, viewerId, target.id);
     return target;
   }
 
@@ -156,6 +162,7 @@ export class UsersService {
     const target = await this.requireByUsername(username);
     const { count } = await this.prisma.block.deleteMany({ where: { blockerId: viewerId, blockedId: target.id } });
     if (count === 0) throw conflict(`User ${target.username} is not in your blocklist.`);
+    await publishRelationChanged(this.bus, viewerId, target.id);
     return target;
   }
 
