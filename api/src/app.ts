@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { createDb, type Db, readMigrations } from "@parley/db";
 import type { Config } from "./config.ts";
 import { ChatService } from "./domains/chat/chat.service.ts";
+import { MessageEditsService } from "./domains/chat/edits/edits.service.ts";
+import { ReactionsService } from "./domains/chat/reactions/reactions.service.ts";
 import { GamesService } from "./domains/games/games.service.ts";
 import { InvitationsService } from "./domains/invitations/invitations.service.ts";
 import { NotificationsService } from "./domains/notifications/notifications.service.ts";
@@ -95,14 +97,17 @@ export async function createApp(
   const sessions = new Sessions(tokens, db.prisma, bus, logger);
   const notifications = new NotificationsService(db.prisma, bus, logger);
   const users = new UsersService(db.prisma, notifications, limits);
+  const chat = new ChatService(db.prisma, db.sql, bus, users, limits, presence, {
+    observe: (batch) => metrics.writerBatch(batch),
+  });
   const services: Services = {
     auth: new AuthService(db.prisma, tokens, limits, sessions),
     users,
     notifications,
     tournaments: new TournamentsService(db.prisma, db.sql, notifications, logger, limits),
-    chat: new ChatService(db.prisma, db.sql, bus, users, limits, presence, {
-      observe: (batch) => metrics.writerBatch(batch),
-    }),
+    chat,
+    reactions: new ReactionsService(db.prisma, bus, chat, presence),
+    messageEdits: new MessageEditsService(db.prisma, bus, chat),
     invitations: new InvitationsService(db.prisma, bus, users, limits, notifications, {
       ttlMs: config.invitationTtl * 1000,
     }),

@@ -1,5 +1,7 @@
 import type { PrismaClient } from "@parley/db";
 import type { ChatService } from "../domains/chat/chat.service.ts";
+import type { MessageEditsService } from "../domains/chat/edits/edits.service.ts";
+import type { ReactionsService } from "../domains/chat/reactions/reactions.service.ts";
 import type { GamesService } from "../domains/games/games.service.ts";
 import type { InvitationsService } from "../domains/invitations/invitations.service.ts";
 import type { NotificationsService } from "../domains/notifications/notifications.service.ts";
@@ -16,6 +18,8 @@ export interface Services {
   auth: AuthService;
   users: UsersService;
   chat: ChatService;
+  reactions: ReactionsService;
+  messageEdits: MessageEditsService;
   notifications: NotificationsService;
   tournaments: TournamentsService;
   invitations: InvitationsService;

@@ -26,3 +26,8 @@ export function participantWhere(userId: string): Prisma.ChatWhereInput {
 export function participantSql(chat: string, user: string): string {
   return `${user} IN (${chat}.user_a_id, ${chat}.user_b_id)`;
 }
+
+/** Everyone a chat's events go to. */
+export function chatMembers(chat: { userAId: string; userBId: string }): string[] {
+  return [chat.userAId, chat.userBId];
+}

@@ -10,6 +10,8 @@ import { USERNAME_MAX } from "../users/users.validation.ts";
 import { type ChatEvent, chatEventsOf, type MessagePayload } from "./chat.events.ts";
 import { peerOf } from "./chat.pair.ts";
 import { MAX_CLIENT_MESSAGE_ID_LENGTH, MAX_CLIENT_TIMESTAMP_LENGTH, MAX_MESSAGE_LENGTH } from "./chat.service.ts";
+import { MessageDeletedEventRef, MessageEditedEventRef } from "./edits/edits.events.schema.ts";
+import { ReactionEventRef } from "./reactions/reactions.events.schema.ts";
 
 /** Cursors are short digit strings (chat.service parseCursor checks their format). */
 const MAX_CURSOR_LENGTH = 16;
@@ -31,7 +33,7 @@ export const MessageRef = builder.objectRef<MessagePayload>("Message").implement
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     isRead: t.exposeBoolean("isRead"),
-    isLiked: t.exposeBoolean("isLiked"),
+    isLiked: t.exposeBoolean("isLiked", { description: "Someone other than the sender reacted ❤️ (legacy like)." }),
   }),
 });
 
@@ -170,8 +172,10 @@ builder.mutationFields((t) => ({
   }),
   setMessageLiked: t.field({
     type: MessageRef,
+    description: "The legacy like: my ❤️ reaction (U+2764 U+FE0F) on someone else's message.",
     args: { messageId: t.arg.id({ required: true }), liked: t.arg.boolean({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.services.chat.setMessageLiked(requireViewer(ctx).id, args.messageId, args.liked),
+    resolve: (_root, args, ctx) =>
+      ctx.services.reactions.setMessageLiked(requireViewer(ctx).id, args.messageId, args.liked),
   }),
   markMessageRead: t.field({
     type: MessageRef,
@@ -228,6 +232,9 @@ const ChatEventRef = eventUnion<ChatEvent>("ChatEvent", {
   MESSAGE_LIKED: MessageLikedEvent,
   MESSAGE_READ: MessageReadEvent,
   TYPING: TypingEvent,
+  MESSAGE_REACTION: ReactionEventRef,
+  MESSAGE_EDITED: MessageEditedEventRef,
+  MESSAGE_DELETED: MessageDeletedEventRef,
 });
 
 builder.subscriptionFields((t) => ({

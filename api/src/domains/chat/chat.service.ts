@@ -16,6 +16,7 @@ import { type ChatEvent, type MessagePayload, publishChatEvent, toMessagePayload
 import { chatPair, isParticipant, participantWhere, peerOf } from "./chat.pair.ts";
 import { loadMessagePages, type PageRequest } from "./message-pages.ts";
 import { type BatchObserver, MessageWriter, type WriterLimits } from "./message-writer.ts";
+import { heartsInclude } from "./reactions/liked.ts";
 
 export const MAX_MESSAGE_LENGTH = 255;
 export const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
@@ -41,7 +42,8 @@ export interface MessageQuery {
   offset?: number | null;
 }
 
-const withSender = { sender: { select: publicUserSelect } } as const;
+/** What a stored message's payload needs: its sender's profile and who liked it (toMessagePayload). */
+export const messageInclude = { sender: { select: publicUserSelect }, ...heartsInclude } as const;
 
 /** One-to-one chats: every chat rule lives here, once. */
 export class ChatService {
@@ -176,6 +178,9 @@ export class ChatService {
       isRead: false,
       isReallyRead: false,
       isLiked: false,
+      editedAt: null,
+      deletedAt: null,
+      reactions: [],
     };
     await this.publish([written.userAId, written.userBId], {
       kind: "MESSAGE_SENT",
@@ -190,33 +195,11 @@ export class ChatService {
   private async storedRepeat(viewerId: string, chatId: string, clientMessageId: string) {
     const stored = await this.prisma.message.findUnique({
       where: { senderId_clientMessageId: { senderId: viewerId, clientMessageId } },
-      include: withSender,
+      include: messageInclude,
     });
     if (!stored) return null;
     if (stored.chatId !== chatId) throw conflict("This clientMessageId was already used in another chat.");
     return toMessagePayload(stored);
-  }
-
-  /** Likes are a single flag per message, set by the receiver only. */
-  async setMessageLiked(viewerId: string, messageId: string, liked: boolean): Promise<MessagePayload> {
-    const { message, chat } = await this.requireMessage(viewerId, messageId);
-    if (message.senderId === viewerId) throw forbidden("You can't like your own message.");
-    await this.requireNotBlocked(chat);
-    this.presence.activity(viewerId);
-    const updated = await this.prisma.message.update({
-      where: { id: message.id },
-      data: { isLiked: liked },
-      include: withSender,
-    });
-    await this.publish([chat.userAId, chat.userBId], {
-      kind: "MESSAGE_LIKED",
-      at: new Date().toISOString(),
-      chatId: chat.id,
-      messageId: message.id,
-      liked,
-      byUserId: viewerId,
-    });
-    return toMessagePayload(updated);
   }
 
   /** The receiver marks a message read; reading your own message changes nothing. */
@@ -226,7 +209,7 @@ export class ChatService {
     const updated = await this.prisma.message.update({
       where: { id: message.id },
       data: { isRead: true, isReallyRead: true },
-      include: withSender,
+      include: messageInclude,
     });
     await this.publish([chat.userAId, chat.userBId], {
       kind: "MESSAGE_READ",
@@ -265,16 +248,17 @@ export class ChatService {
     });
   }
 
-  private async requireMessage(viewerId: string, messageId: string) {
+  /** A message of a chat the viewer takes part in, with its chat. */
+  async requireMessage(viewerId: string, messageId: string) {
     const message = isUuid(messageId)
-      ? await this.prisma.message.findUnique({ where: { id: messageId }, include: { chat: true, ...withSender } })
+      ? await this.prisma.message.findUnique({ where: { id: messageId }, include: { chat: true, ...messageInclude } })
       : null;
     if (!message) throw notFound("Message not found.");
     if (!isParticipant(message.chat, viewerId)) throw forbidden("You are not a participant of this chat.");
     return { message, chat: message.chat };
   }
 
-  private async requireNotBlocked(chat: Chat): Promise<void> {
+  async requireNotBlocked(chat: Chat): Promise<void> {
     if (await eitherBlocked(this.prisma, chat.userAId, chat.userBId)) {
       throw forbidden("One of you has blocked the other.");
     }
@@ -300,13 +284,18 @@ export class ChatService {
 function checkMessageInput(input: SendMessageInput) {
   const clientTimestamp = input.clientTimestamp ?? null;
   const clientMessageId = input.clientMessageId ?? null;
-  const problem = textProblem(CONTENT_TEXT, input.content);
-  if (problem) throw badInput(`A message ${problem}.`, "content");
+  checkContent(input.content);
   const timestampProblem = clientTimestamp === null ? undefined : textProblem(CLIENT_TIMESTAMP_TEXT, clientTimestamp);
   if (timestampProblem) throw badInput(`clientTimestamp ${timestampProblem}.`, "clientTimestamp");
   const keyProblem = clientMessageId === null ? undefined : textProblem(CLIENT_MESSAGE_ID_TEXT, clientMessageId);
   if (keyProblem) throw badInput(`clientMessageId ${keyProblem}.`, "clientMessageId");
   return { content: input.content, clientTimestamp, clientMessageId };
+}
+
+/** A message's content: 1 to 255 characters (code points), storable as PostgreSQL text. */
+export function checkContent(content: string): void {
+  const problem = textProblem(CONTENT_TEXT, content);
+  if (problem) throw badInput(`A message ${problem}.`, "content");
 }
 
 function parseCursor(cursor: string, field: string): number {

@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from "@parley/db";
 import type { MessagePayload } from "./chat.events.ts";
+import { likedSql } from "./reactions/liked.ts";
 
 /** One chat's page: `after` reads forward (oldest first), else backward from `before` (newest first). */
 export interface PageRequest {
@@ -10,9 +11,11 @@ export interface PageRequest {
   take: number;
 }
 
-interface PageRow extends Omit<MessagePayload, "sender" | "createdAt"> {
+interface PageRow extends Omit<MessagePayload, "sender" | "createdAt" | "editedAt" | "deletedAt"> {
   request: number;
   createdAt: Date;
+  editedAt: Date | null;
+  deletedAt: Date | null;
   username: string;
   nickname: string;
   avatar: string | null;
@@ -31,7 +34,8 @@ export async function loadMessagePages(
   const rows = await prisma.$queryRaw<PageRow[]>(Prisma.sql`
     SELECT r.request, m.id, m.chat_id AS "chatId", m.seq, m.sender_id AS "senderId", m.content,
       m.client_timestamp AS "clientTimestamp", m.created_at AS "createdAt", m.is_read AS "isRead",
-      m.is_really_read AS "isReallyRead", m.is_liked AS "isLiked", u.username, u.nickname, u.avatar, u.elo
+      m.is_really_read AS "isReallyRead", ${likedSql("m")} AS "isLiked", m.edited_at AS "editedAt",
+      m.deleted_at AS "deletedAt", u.username, u.nickname, u.avatar, u.elo
     FROM jsonb_to_recordset(${input}::jsonb)
       AS r(request int, "chatId" uuid, after int, before int, skip int, take int)
     CROSS JOIN LATERAL (
@@ -43,9 +47,15 @@ export async function loadMessagePages(
     ) m
     JOIN users u ON u.id = m.sender_id`);
   const pages = requests.map((): MessagePayload[] => []);
-  for (const { request, username, nickname, avatar, elo, createdAt, ...message } of rows) {
+  for (const { request, username, nickname, avatar, elo, createdAt, editedAt, deletedAt, ...message } of rows) {
     const sender = { id: message.senderId, username, nickname, avatar, elo };
-    pages[request]?.push({ ...message, sender, createdAt: createdAt.toISOString() });
+    pages[request]?.push({
+      ...message,
+      sender,
+      createdAt: createdAt.toISOString(),
+      editedAt: editedAt?.toISOString() ?? null,
+      deletedAt: deletedAt?.toISOString() ?? null,
+    });
   }
   requests.forEach((request, index) => {
     const forward = request.after !== null;
