@@ -129,6 +129,109 @@ describe("chatEvents: a message with its sender's profile and chat id", () => {
   });
 });
 
+describe("chatEvents: reactions, edits and deletes, with the reactions a client shows", () => {
+  const CHAT = `subscription { chatEvents { __typename
+    ... on MessageSentEvent { message { id content isLiked editedAt deletedAt reactions { emoji count reactedByMe } } }
+    ... on ReactionEvent { chatId messageId emoji added byUserId reactions { emoji count reactedByMe } }
+    ... on MessageEditedEvent { chatId messageId content editedAt byUserId }
+    ... on MessageDeletedEvent { chatId messageId deletedAt byUserId }
+  } }`;
+  const REACT = "mutation($m: ID!, $e: String!) { addReaction(messageId: $m, emoji: $e) { id } }";
+  const EDIT = "mutation($m: ID!, $t: String!) { editMessage(messageId: $m, content: $t) { id } }";
+  const DELETE = "mutation($m: ID!) { deleteMessage(messageId: $m) { id } }";
+
+  async function message() {
+    const [alice, bob] = await pair();
+    const chatId = await openChat(server, bob, alice.username);
+    const sent = await gql(server, SEND, { c: chatId, t: "hi" }, alice);
+    return { alice, bob, chatId, messageId: sent.data?.sendMessage.id as string };
+  }
+
+  it("each costs the same whatever the number of sockets; a published one costs nothing", async () => {
+    const emojis = ["👍", "🎉"];
+    for (const [name, act] of [
+      ["react", (m: string, user: TestUser, k: number) => as(user, REACT, { m, e: emojis[k === 1 ? 0 : 1] })],
+      ["edit", (m: string, user: TestUser, k: number) => as(user, EDIT, { m, t: `edited ${k}` })],
+      ["delete", (m: string, user: TestUser) => as(user, DELETE, { m })],
+    ] as const) {
+      const runs = [];
+      for (const k of [1, 8]) {
+        const { alice, bob, messageId } = await message();
+        const actor = name === "react" ? bob : alice;
+        runs.push(await deliveryTo(bob, k, CHAT, () => act(messageId, actor, k)));
+      }
+      const [one, eight] = runs as [Awaited<ReturnType<typeof deliveryTo>>, Awaited<ReturnType<typeof deliveryTo>>];
+      expect({ name, queries: sorted(eight.queries).length }).toEqual({ name, queries: sorted(one.queries).length });
+      expect(sorted(eight.queries)).toEqual(sorted(one.queries));
+    }
+
+    const { alice, bob, chatId, messageId } = await message();
+    const reaction = { emoji: "👍", count: 1, reactedByMe: true };
+    const published = await deliveryTo(bob, 8, CHAT, () =>
+      publishChatEvent(server.app.bus, [bob.id], {
+        kind: "MESSAGE_REACTION",
+        at: at(),
+        chatId,
+        messageId,
+        emoji: "👍",
+        added: true,
+        byUserId: bob.id,
+        reactions: [reaction],
+      }),
+    );
+    expect(published.queries).toEqual([]);
+    expect(published.events[7]).toMatchObject({ messageId, reactions: [reaction] });
+
+    const sent = await deliveryTo(bob, 8, CHAT, () => gql(server, SEND, { c: chatId, t: "fresh" }, alice));
+    expect(sent.events[7]).toMatchObject({ message: { content: "fresh", reactions: [], isLiked: false } });
+    const payload = await server.app.services.chat.lastMessage(chatId);
+    if (!payload) throw new Error("no message");
+    const fresh = await deliveryTo(bob, 8, CHAT, () =>
+      publishChatEvent(server.app.bus, [bob.id], {
+        kind: "MESSAGE_SENT",
+        at: at(),
+        chatId,
+        message: { ...payload, reactions: [] },
+      }),
+    );
+    expect(fresh.queries).toEqual([]); // a new message's reactions come with it
+  });
+
+  it("a page's reactions and likes cost one batch, for 1 message as for 10", async () => {
+    const PAGE = `query($c: ID!) { chat(id: $c) { messages(first: 20) { nodes { id isLiked
+      reactions { emoji count reactedByMe } } } } }`;
+    const LIKE = "mutation($m: ID!) { setMessageLiked(messageId: $m, liked: true) { id } }";
+    async function pageOf(messages: number) {
+      const [alice, bob] = await pair();
+      const chatId = await openChat(server, bob, alice.username);
+      for (let i = 0; i < messages; i++) {
+        const sent = await gql(server, SEND, { c: chatId, t: `m${i}` }, alice);
+        await as(bob, LIKE, { m: sent.data?.sendMessage.id });
+        await as(alice, REACT, { m: sent.data?.sendMessage.id, e: "👍" });
+      }
+      await server.app.services.presence.settled();
+      let page: any;
+      const run = await counted(async () => {
+        page = await as(bob, PAGE, { c: chatId });
+      });
+      return { queries: run, nodes: page.chat.messages.nodes };
+    }
+    const one = await pageOf(1);
+    const ten = await pageOf(10);
+    expect(ten.queries.length).toBe(one.queries.length);
+    expect(ten.nodes).toHaveLength(10);
+    for (const node of ten.nodes) {
+      expect(node).toMatchObject({
+        isLiked: true,
+        reactions: [
+          { emoji: "❤️", count: 1, reactedByMe: true },
+          { emoji: "👍", count: 1, reactedByMe: false },
+        ],
+      });
+    }
+  });
+});
+
 describe("notificationEvents: a notification with its actor", () => {
   const NOTIFICATIONS = `subscription { notificationEvents { __typename
     ... on NotificationCreatedEvent { notification { id kind isRead createdAt data actor { ${PROFILE} } } }

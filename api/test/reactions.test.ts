@@ -7,7 +7,6 @@ import { MAX_REACTIONS_PER_MEMBER } from "../src/domains/chat/reactions/reaction
 import {
   clientOf,
   EventQueue,
-  gql,
   openChat,
   SEND,
   startServer,
