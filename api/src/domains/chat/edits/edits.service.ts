@@ -60,7 +60,6 @@ export class MessageEditsService {
     const located = await this.chat.requireMessage(viewerId, messageId);
     const { message, chat } = located;
     if (!this.mayDelete(viewerId, located)) throw forbidden("You can only delete your own messages.");
-    if (message.deletedAt) return toMessagePayload(message);
     const deleted = await this.prisma.$transaction(async (tx) => {
       const [row] = await tx.message.updateManyAndReturn({
         where: { id: message.id, deletedAt: null },
@@ -69,7 +68,7 @@ export class MessageEditsService {
       await tx.messageReaction.deleteMany({ where: { messageId: message.id } });
       return row;
     });
-    if (!deleted?.deletedAt) return this.payload(message.id); // a concurrent delete won
+    if (!deleted?.deletedAt) return this.payload(message.id); // deleted already, or by a concurrent call
     const deletedAt = deleted.deletedAt.toISOString();
     await publishChatEvent(this.bus, chatMembers(chat), {
       kind: "MESSAGE_DELETED",
