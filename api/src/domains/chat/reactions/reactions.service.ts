@@ -72,8 +72,8 @@ export class ReactionsService {
       ? await addReaction(this.prisma, id, viewerId, HEART)
       : (await removeReaction(this.prisma, id, viewerId, HEART)) && "removed";
     if (outcome === "deleted") throw badInput("This message was deleted.", "messageId");
+    await this.publishLiked(located, viewerId, liked); // first: what legacy clients (the bridge) follow
     if (outcome === "added" || outcome === "removed") await this.changed(located, viewerId, HEART, liked, false);
-    await this.publishLiked(located, viewerId, liked);
     return this.payload(id);
   }
 
