@@ -87,7 +87,7 @@ export async function startServer(
     refreshTokenTtl: 3600,
     cookieSecure: false,
     invitationTtl: 300,
-    logLevel: "silent",
+    logLevel: (process.env.TEST_LOG_LEVEL ?? "silent") as Config["logLevel"],
     rateLimits: GENEROUS_RATE_LIMITS,
     graphqlLimits: DEFAULT_GRAPHQL_LIMITS,
     presence: PRESENCE_DEFAULTS,

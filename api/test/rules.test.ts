@@ -1,8 +1,8 @@
 // One definition per rule: the block rule and the participant rule have a TypeScript/Prisma form and a SQL form
-// (users/blocks.ts, chat/chat.pair.ts). Every form must give the same answers on the same data, pinned here
+// (users/blocks.ts, chat/chat.members.ts). Every form must give the same answers on the same data, pinned here
 // for every pair of users of a small graph with blocks in one, the other and both directions.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isParticipant, participantSql, participantWhere } from "../src/domains/chat/chat.pair.ts";
+import { isMember, memberSql, memberWhere } from "../src/domains/chat/chat.members.ts";
 import { eitherBlocked, eitherBlockedSql } from "../src/domains/users/blocks.ts";
 import { createLoaders } from "../src/graphql/loaders.ts";
 import { clientOf, openChat, startServer, type TestServer, type TestUser } from "./harness.ts";
@@ -66,25 +66,25 @@ describe("the block rule", () => {
   });
 });
 
-describe("the participant rule", () => {
-  it("isParticipant (TS), participantWhere (Prisma) and participantSql (SQL) answer alike", async () => {
+describe("the participant rule: membership", () => {
+  it("isMember (TS), memberWhere (Prisma) and memberSql (SQL) answer alike", async () => {
     const { prisma } = server.app;
     const chatIds = [
       await openChat(server, user(0), user(1).username),
       await openChat(server, user(3), user(2).username),
     ];
     for (const chatId of chatIds) {
-      const chat = await prisma.chat.findUniqueOrThrow({ where: { id: chatId } });
+      const chat = await prisma.chat.findUniqueOrThrow({ where: { id: chatId }, include: { members: true } });
       for (const index of [0, 1, 2, 3, 4]) {
         const userId = user(index).id;
         const expected = [chat.userAId, chat.userBId].includes(userId);
         const [row] = await prisma.$queryRawUnsafe<{ member: boolean }[]>(
-          `SELECT ${participantSql("c", "$2::uuid")} AS member FROM chats c WHERE c.id = $1::uuid`,
+          `SELECT ${memberSql("c", "$2::uuid")} AS member FROM chats c WHERE c.id = $1::uuid`,
           chatId,
           userId,
         );
-        const viaPrisma = (await prisma.chat.count({ where: { id: chatId, ...participantWhere(userId) } })) === 1;
-        expect({ index, ts: isParticipant(chat, userId), sql: row?.member, prisma: viaPrisma }).toEqual({
+        const viaPrisma = (await prisma.chat.count({ where: { id: chatId, ...memberWhere(userId) } })) === 1;
+        expect({ index, ts: isMember(chat, userId), sql: row?.member, prisma: viaPrisma }).toEqual({
           index,
           ts: expected,
           sql: expected,

@@ -54,9 +54,10 @@ function fakeSql(answer: Answer, parallelism = 4) {
 const written = (id: string, seq: number): WrittenMessage => ({
   id,
   seq,
+  chatId: USER,
   createdAt: new Date(),
-  userAId: USER,
-  userBId: USER,
+  chatKind: "DIRECT",
+  memberIds: [USER],
   sender: { id: USER, username: "u", nickname: "u", avatar: null, elo: 1000 },
 });
 
@@ -270,7 +271,9 @@ describe("MessageWriter on the real database", () => {
         },
       });
     }
-    const chat = await db.prisma.chat.create({ data: { userAId: a, userBId: b } });
+    const chat = await db.prisma.chat.create({
+      data: { userAId: a, userBId: b, members: { create: [{ userId: a }, { userId: b }] } },
+    });
     const counter = { statements: 0 };
     const counting: Sql = {
       ...db.sql,

@@ -29,6 +29,7 @@ const SEED = `
     ('${ALICE}', 'alice', 'alice', 'alice@example.com', 'alice', 'alice', 'x'),
     ('${BOB}', 'bob', 'bob', 'bob@example.com', 'bob', 'bob', 'x');
   INSERT INTO chats (id, user_a_id, user_b_id, last_seq) VALUES ('${CHAT}', '${ALICE}', '${BOB}', 4);
+  INSERT INTO chat_members (chat_id, user_id) VALUES ('${CHAT}', '${ALICE}'), ('${CHAT}', '${BOB}');
   INSERT INTO messages (id, chat_id, seq, sender_id, content, is_liked) VALUES
     ('00000000-0000-4000-8000-000000000001', '${CHAT}', 1, '${ALICE}', 'liked by bob', true),
     ('00000000-0000-4000-8000-000000000002', '${CHAT}', 2, '${BOB}', 'liked by alice', true),

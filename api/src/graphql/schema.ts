@@ -3,6 +3,7 @@ import { builder } from "./builder.ts";
 import "../domains/users/users.schema.ts";
 import "../domains/users/auth.schema.ts";
 import "../domains/chat/chat.schema.ts";
+import "../domains/chat/chat-events.schema.ts";
 import "../domains/chat/reactions/reactions.schema.ts";
 import "../domains/chat/edits/edits.schema.ts";
 import "../domains/notifications/notifications.schema.ts";

@@ -16,11 +16,14 @@ ALTER TABLE "message_reactions" ADD CONSTRAINT "message_reactions_message_id_fke
 
 ALTER TABLE "message_reactions" ADD CONSTRAINT "message_reactions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- A legacy like was the receiver's: it becomes their "❤️" (U+2764 U+FE0F) reaction. The message time stands in
--- for the like time, which was never stored.
+-- A legacy like was the receiver's: it becomes their "❤️" (U+2764 U+FE0F) reaction, by the member of the DIRECT
+-- chat who is not the sender. The message time stands in for the like time, which was never stored. (Only
+-- DIRECT chats have likes: groups arrive with 0006, whose likes had no liker recorded.)
 INSERT INTO "message_reactions" ("message_id", "user_id", "emoji", "created_at")
-SELECT m."id", CASE WHEN c."user_a_id" = m."sender_id" THEN c."user_b_id" ELSE c."user_a_id" END, U&'\2764\FE0F', m."created_at"
-FROM "messages" m JOIN "chats" c ON c."id" = m."chat_id"
+SELECT m."id", cm."user_id", U&'\2764\FE0F', m."created_at"
+FROM "messages" m
+JOIN "chats" c ON c."id" = m."chat_id" AND c."kind" = 'DIRECT'
+JOIN "chat_members" cm ON cm."chat_id" = m."chat_id" AND cm."user_id" <> m."sender_id"
 WHERE m."is_liked";
 
 ALTER TABLE "messages" DROP COLUMN "is_liked",

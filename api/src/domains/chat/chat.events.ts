@@ -1,10 +1,34 @@
-import type { Message } from "@parley/db";
 import type { EventBus } from "../../realtime/event-bus.ts";
 import { inboxEvents, type KindSet, publishToInboxes } from "../../realtime/inbox.ts";
 import type { PublicUser } from "../users/users.service.ts";
 import type { MessageDeletedEvent, MessageEditedEvent } from "./edits/edits.events.ts";
-import { isLikedBy } from "./reactions/liked.ts";
 import type { ReactionCount, ReactionEvent } from "./reactions/reactions.events.ts";
+
+export type ChatKindName = "DIRECT" | "GROUP";
+export type MemberRoleName = "OWNER" | "ADMIN" | "MEMBER";
+
+export type SystemAction =
+  | "GROUP_CREATED"
+  | "GROUP_RENAMED"
+  | "MEMBERS_ADDED"
+  | "MEMBER_REMOVED"
+  | "MEMBER_LEFT"
+  | "MEMBER_BANNED"
+  | "MEMBER_UNBANNED"
+  | "ROLE_CHANGED"
+  | "OWNERSHIP_TRANSFERRED";
+
+/** A SYSTEM message's record of a group change: who (`actor`) did what (`action`) to whom (`users`). */
+export interface SystemChange {
+  action: SystemAction;
+  /** profiles as they were at the change */
+  actor: PublicUser;
+  users: PublicUser[];
+  /** GROUP_CREATED, GROUP_RENAMED: the new title */
+  title: string | null;
+  /** ROLE_CHANGED: the new role */
+  role: MemberRoleName | null;
+}
 
 /**
  * A message as the Message type resolves it, from an event or from a query: everything a receiver renders,
@@ -13,14 +37,20 @@ import type { ReactionCount, ReactionEvent } from "./reactions/reactions.events.
 export interface MessagePayload {
   id: string;
   chatId: string;
+  chatKind: ChatKindName;
   seq: number;
+  kind: "TEXT" | "SYSTEM";
+  system: SystemChange | null;
   senderId: string;
   sender: PublicUser;
   content: string;
   clientTimestamp: string | null;
   createdAt: string;
+  /** derived from read positions by queries (read-state.ts); false in MESSAGE_SENT: nobody has read it yet */
   isRead: boolean;
-  isReallyRead: boolean;
+  /** the viewer blocked the sender: set by queries; for events the Message type loads it (one batch per event) */
+  senderBlockedByMe?: boolean;
+  /** someone other than the sender reacted ❤️ (reactions/liked.ts) */
   isLiked: boolean;
   editedAt: string | null;
   /** a tombstone: content emptied, reactions gone */
@@ -33,7 +63,20 @@ export type ChatEvent =
   | { kind: "MESSAGE_SENT"; at: string; chatId: string; message: MessagePayload }
   | { kind: "MESSAGE_LIKED"; at: string; chatId: string; messageId: string; liked: boolean; byUserId: string }
   | { kind: "MESSAGE_READ"; at: string; chatId: string; messageId: string; byUserId: string }
+  | { kind: "CHAT_READ"; at: string; chatId: string; byUserId: string; seq: number }
   | { kind: "TYPING"; at: string; chatId: string; user: PublicUser }
+  | {
+      kind: "GROUP_CHANGED";
+      at: string;
+      chatId: string;
+      /** the SYSTEM message the change left in the history */
+      message: MessagePayload;
+      /** the title after the change */
+      title: string;
+      /** members the change took out (removed, banned, left): they receive this event, then no more */
+      removedUserIds: string[];
+    }
+  | { kind: "GROUP_DELETED"; at: string; chatId: string; byUserId: string }
   | ReactionEvent
   | MessageEditedEvent
   | MessageDeletedEvent;
@@ -42,13 +85,16 @@ const CHAT_KINDS: KindSet<ChatEvent> = {
   MESSAGE_SENT: true,
   MESSAGE_LIKED: true,
   MESSAGE_READ: true,
+  CHAT_READ: true,
   TYPING: true,
+  GROUP_CHANGED: true,
+  GROUP_DELETED: true,
   MESSAGE_REACTION: true,
   MESSAGE_EDITED: true,
   MESSAGE_DELETED: true,
 };
 
-/** To each participant's inbox (every socket of theirs). Never throws: failures are logged. */
+/** To each member's inbox (every socket of theirs). Never throws: failures are logged. */
 export function publishChatEvent(bus: EventBus, userIds: readonly string[], event: ChatEvent) {
   return publishToInboxes(bus, userIds, event);
 }
@@ -56,28 +102,4 @@ export function publishChatEvent(bus: EventBus, userIds: readonly string[], even
 /** The chat events of every chat of the viewer's. */
 export function chatEventsOf(bus: EventBus, viewerId: string) {
   return inboxEvents(bus, viewerId, CHAT_KINDS);
-}
-
-/** A stored message with what its payload needs (ChatService's message include). */
-export type MessageRow = Message & { sender: PublicUser; reactions: { userId: string }[] };
-
-export function toMessagePayload(row: MessageRow): MessagePayload {
-  return {
-    id: row.id,
-    chatId: row.chatId,
-    seq: row.seq,
-    senderId: row.senderId,
-    sender: row.sender,
-    content: row.content,
-    clientTimestamp: row.clientTimestamp,
-    createdAt: row.createdAt.toISOString(),
-    isRead: row.isRead,
-    isReallyRead: row.isReallyRead,
-    isLiked: isLikedBy(
-      row.senderId,
-      row.reactions.map((reaction) => reaction.userId),
-    ),
-    editedAt: row.editedAt?.toISOString() ?? null,
-    deletedAt: row.deletedAt?.toISOString() ?? null,
-  };
 }

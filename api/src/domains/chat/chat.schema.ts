@@ -1,26 +1,75 @@
-import type { Chat } from "@parley/db";
+import type { Chat, ChatMember } from "@parley/db";
 import { queryFromInfo } from "@pothos/plugin-prisma";
 import { roomFor } from "../../graphql/bounds.ts";
 import { builder } from "../../graphql/builder.ts";
-import { requireViewer } from "../../graphql/context.ts";
-import { eventUnion } from "../../graphql/event-streams.ts";
+import { type Context, requireViewer } from "../../graphql/context.ts";
 import { MAX_PAGE_SIZE, pageArgs, pageWindow } from "../../graphql/pagination.ts";
 import { UserRef, userViewSelect } from "../users/users.schema.ts";
 import { USERNAME_MAX } from "../users/users.validation.ts";
-import { type ChatEvent, chatEventsOf, type MessagePayload } from "./chat.events.ts";
-import { peerOf } from "./chat.pair.ts";
+import { readByGroupBlock } from "./chat.blocking.ts";
+import type { MessagePayload, SystemChange } from "./chat.events.ts";
+import { myMembership, peerOf } from "./chat.members.ts";
 import { MAX_CLIENT_MESSAGE_ID_LENGTH, MAX_CLIENT_TIMESTAMP_LENGTH, MAX_MESSAGE_LENGTH } from "./chat.service.ts";
-import { MessageDeletedEventRef, MessageEditedEventRef } from "./edits/edits.events.schema.ts";
-import { ReactionEventRef } from "./reactions/reactions.events.schema.ts";
 
 /** Cursors are short digit strings (chat.service parseCursor checks their format). */
 const MAX_CURSOR_LENGTH = 16;
+
+export const ChatKindEnum = builder.enumType("ChatKind", { values: ["DIRECT", "GROUP"] as const });
+export const MemberRoleEnum = builder.enumType("MemberRole", { values: ["OWNER", "ADMIN", "MEMBER"] as const });
+const MessageKindEnum = builder.enumType("MessageKind", {
+  values: ["TEXT", "SYSTEM"] as const,
+  description: "SYSTEM: a group change recorded in the history (see Message.system); its content is empty.",
+});
+const SystemActionEnum = builder.enumType("SystemAction", {
+  values: [
+    "GROUP_CREATED",
+    "GROUP_RENAMED",
+    "MEMBERS_ADDED",
+    "MEMBER_REMOVED",
+    "MEMBER_LEFT",
+    "MEMBER_BANNED",
+    "MEMBER_UNBANNED",
+    "ROLE_CHANGED",
+    "OWNERSHIP_TRANSFERRED",
+  ] as const,
+});
+
+const SystemChangeRef = builder.objectRef<SystemChange>("SystemChange").implement({
+  description: "Who (`actor`) did what (`action`) to whom (`users`), with profiles as they were at the change.",
+  fields: (t) => ({
+    action: t.field({ type: SystemActionEnum, resolve: (change) => change.action }),
+    actor: t.field({ type: UserRef, resolve: (change) => change.actor }),
+    users: t.field({ type: [UserRef], resolve: (change) => change.users }),
+    title: t.exposeString("title", { nullable: true, description: "GROUP_CREATED, GROUP_RENAMED: the new title." }),
+    role: t.field({
+      type: MemberRoleEnum,
+      nullable: true,
+      description: "ROLE_CHANGED: the new role.",
+      resolve: (change) => change.role,
+    }),
+  }),
+});
+
+/** Queries carry the flag; events load it, batched for every subscriber of the process (one query per event). */
+async function senderBlockedByMe(message: MessagePayload, viewerId: string | undefined, ctx: Context) {
+  if (message.senderBlockedByMe !== undefined) return message.senderBlockedByMe;
+  // sends across a block are refused in a DIRECT chat: a live message there is never from someone I blocked
+  if (message.chatKind === "DIRECT" || message.senderId === viewerId) return false;
+  return (await ctx.loaders.blockFlags.load(message.senderId)).blockedByMe;
+}
 
 /** Resolved from the payload shape, which queries and events share: delivering a message costs no query. */
 export const MessageRef = builder.objectRef<MessagePayload>("Message").implement({
   fields: (t) => ({
     id: t.exposeID("id"),
     chatId: t.exposeID("chatId"),
+    kind: t.field({ type: MessageKindEnum, resolve: (message) => message.kind }),
+    system: t.field({
+      type: SystemChangeRef,
+      nullable: true,
+      description: "SYSTEM messages: the group change.",
+      resolve: (message) => message.system,
+    }),
     cursor: t.string({
       description: "Opaque position in the chat, for `messages(before:)` and `messages(after:)`.",
       resolve: (message) => String(message.seq),
@@ -32,7 +81,17 @@ export const MessageRef = builder.objectRef<MessagePayload>("Message").implement
       description: "The sender's own token, echoed so a client can match its pending message.",
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
-    isRead: t.exposeBoolean("isRead"),
+    isRead: t.boolean({
+      description:
+        "DIRECT: its receiver has read it (their read position reached it), or a block separates the pair. " +
+        "GROUP: I have read it, sent it, or blocked its sender. Derived from read positions, never stored.",
+      resolve: async (message, _args, ctx) =>
+        message.isRead || readByGroupBlock(message.chatKind, await senderBlockedByMe(message, ctx.viewer?.id, ctx)),
+    }),
+    senderBlockedByMe: t.boolean({
+      description: "I blocked the sender (in a group: shown flagged, never counted unread for me).",
+      resolve: (message, _args, ctx) => senderBlockedByMe(message, ctx.viewer?.id, ctx),
+    }),
     isLiked: t.exposeBoolean("isLiked", { description: "Someone other than the sender reacted ❤️ (legacy like)." }),
   }),
 });
@@ -48,43 +107,91 @@ const MessagePage = builder
         description: "Pass as before/after for the next page.",
       }),
       totalCount: t.int({
-        description: "All messages in the chat.",
-        resolve: (page, _args, ctx) => ctx.services.chat.countMessages(page.chatId),
+        description: "All messages in the chat, system messages included.",
+        resolve: (page, _args, ctx) => ctx.services.chat.countMessages(requireViewer(ctx).id, page.chatId),
       }),
     }),
   });
 
+const MemberRef = builder.prismaObject("ChatMember", {
+  description: "A member of a conversation, with their role.",
+  fields: (t) => ({
+    user: t.field({ type: UserRef, select: { user: { select: userViewSelect } }, resolve: (member) => member.user }),
+    role: t.expose("role", { type: MemberRoleEnum }),
+    joinedAt: t.expose("joinedAt", { type: "DateTime" }),
+  }),
+});
+
+const MemberPage = builder
+  .objectRef<{ nodes: ChatMember[]; totalCount: number; hasNextPage: boolean }>("MemberPage")
+  .implement({
+    fields: (t) => ({
+      nodes: t.field({ type: [MemberRef], resolve: (page) => page.nodes }),
+      totalCount: t.exposeInt("totalCount"),
+      hasNextPage: t.exposeBoolean("hasNextPage"),
+    }),
+  });
+
 export const ChatRef = builder.prismaObject("Chat", {
-  description: "A one-to-one conversation, seen from the viewer's side.",
+  description: "A conversation, DIRECT (two members, one per pair) or GROUP, seen from the viewer's side.",
   fields: (t) => ({
     id: t.exposeID("id"),
+    kind: t.expose("kind", { type: ChatKindEnum }),
+    title: t.exposeString("title", { nullable: true, description: "GROUP: its title; null for DIRECT." }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     activityAt: t.expose("activityAt", { type: "DateTime", description: "Last message time, or creation time." }),
     peer: t.field({
       type: UserRef,
-      description: "The other participant.",
+      nullable: true,
+      description: "DIRECT: the other participant. Null for a group.",
       select: { userA: { select: userViewSelect }, userB: { select: userViewSelect } },
       resolve: (chat, _args, ctx) => (chat.userAId === ctx.viewer?.id ? chat.userB : chat.userA),
+    }),
+    myRole: t.field({
+      type: MemberRoleEnum,
+      description: "My role here (both people of a DIRECT chat are MEMBERs).",
+      select: (_args, ctx) => ({ members: myMembership(requireViewer(ctx).id) }),
+      resolve: (chat) => {
+        const [me] = chat.members;
+        if (!me) throw new Error(`chat ${chat.id} loaded for a non-member`);
+        return me.role;
+      },
+    }),
+    members: t.field({
+      type: MemberPage,
+      description: "Members, owner first, then admins, then by joining time.",
+      args: pageArgs,
+      select: (args, _ctx, nestedSelection) => ({
+        members: nestedSelection(
+          { ...pageWindow(args, 50), orderBy: [{ role: "asc" }, { joinedAt: "asc" }, { userId: "asc" }] },
+          ["nodes"],
+        ),
+        _count: { select: { members: true } },
+      }),
+      resolve: (chat, args) => {
+        const { skip } = pageWindow(args, 50);
+        const totalCount = chat._count.members;
+        return { nodes: chat.members, totalCount, hasNextPage: skip + chat.members.length < totalCount };
+      },
     }),
     lastMessage: t.field({
       type: MessageRef,
       nullable: true,
-      resolve: (chat, _args, ctx) => ctx.services.chat.lastMessage(chat.id),
+      resolve: (chat, _args, ctx) => ctx.services.chat.lastMessage(requireViewer(ctx).id, chat.id),
     }),
     unreadCount: t.int({
-      description: "Messages sent to me in this chat that I have not read.",
-      select: (_args, ctx) => ({
-        _count: { select: { messages: { where: { isRead: false, senderId: { not: ctx.viewer?.id ?? "" } } } } },
-      }),
-      resolve: (chat) => chat._count.messages,
+      description:
+        "Messages from others here that I have not read (derived from my read position; a DIRECT chat " +
+        "separated by a block, and in a group the messages of people I blocked, count as read).",
+      resolve: (chat, _args, ctx) => ctx.services.chat.unreadIn(requireViewer(ctx).id, chat.id),
     }),
     isBlockedByMe: t.boolean({
-      resolve: async (chat, _args, ctx) =>
-        (await ctx.loaders.blockFlags.load(peerOf(chat, requireViewer(ctx).id))).blockedByMe,
+      description: "DIRECT: I blocked the peer. Always false for a group.",
+      resolve: async (chat, _args, ctx) => (await peerFlags(chat, ctx)).blockedByMe,
     }),
     hasBlockedMe: t.boolean({
-      resolve: async (chat, _args, ctx) =>
-        (await ctx.loaders.blockFlags.load(peerOf(chat, requireViewer(ctx).id))).hasBlockedMe,
+      description: "DIRECT: the peer blocked me. Always false for a group.",
+      resolve: async (chat, _args, ctx) => (await peerFlags(chat, ctx)).hasBlockedMe,
     }),
     messages: t.field({
       type: MessagePage,
@@ -104,6 +211,13 @@ export const ChatRef = builder.prismaObject("Chat", {
     }),
   }),
 });
+
+const NO_FLAGS = { blockedByMe: false, hasBlockedMe: false };
+
+function peerFlags(chat: Chat, ctx: Context) {
+  const peerId = peerOf(chat, requireViewer(ctx).id);
+  return peerId ? ctx.loaders.blockFlags.load(peerId) : Promise.resolve(NO_FLAGS);
+}
 
 const ChatPage = builder.objectRef<{ nodes: Chat[]; totalCount: number; hasNextPage: boolean }>("ChatPage").implement({
   fields: (t) => ({
@@ -172,8 +286,8 @@ builder.mutationFields((t) => ({
   }),
   setMessageLiked: t.field({
     type: MessageRef,
-    description: "The legacy like: my ❤️ reaction (U+2764 U+FE0F) on someone else's message.",
     args: { messageId: t.arg.id({ required: true }), liked: t.arg.boolean({ required: true }) },
+    description: "The legacy like: my ❤️ reaction (U+2764 U+FE0F) on someone else's message.",
     resolve: (_root, args, ctx) =>
       ctx.services.reactions.setMessageLiked(requireViewer(ctx).id, args.messageId, args.liked),
   }),
@@ -182,66 +296,24 @@ builder.mutationFields((t) => ({
     args: { messageId: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => ctx.services.chat.markMessageRead(requireViewer(ctx).id, args.messageId),
   }),
+  markChatRead: t.prismaField({
+    type: ChatRef,
+    description:
+      "Move my read position forward to `upTo` (a message cursor; omitted: the newest message), never back. " +
+      "Every member gets a ChatReadEvent when it moved.",
+    args: {
+      chatId: t.arg.id({ required: true }),
+      upTo: t.arg.string({ required: false, maxLength: MAX_CURSOR_LENGTH }),
+    },
+    resolve: async (query, _root, args, ctx) => {
+      const viewerId = requireViewer(ctx).id;
+      const chat = await ctx.services.chat.markChatRead(viewerId, args.chatId, args.upTo ?? null);
+      return ctx.services.chat.requireChat(viewerId, chat.id, query);
+    },
+  }),
   setTyping: t.boolean({
-    description: "Tell the other participant I am typing (not stored).",
+    description: "Tell the other members I am typing (not stored): they get a TypingEvent.",
     args: { chatId: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => ctx.services.chat.setTyping(requireViewer(ctx).id, args.chatId),
-  }),
-}));
-
-type EventOf<K extends ChatEvent["kind"]> = Extract<ChatEvent, { kind: K }>;
-
-const MessageSentEvent = builder.objectRef<EventOf<"MESSAGE_SENT">>("MessageSentEvent").implement({
-  fields: (t) => ({
-    at: t.expose("at", { type: "DateTime" }),
-    chatId: t.exposeID("chatId"),
-    message: t.field({ type: MessageRef, resolve: (event) => event.message }),
-  }),
-});
-
-const MessageLikedEvent = builder.objectRef<EventOf<"MESSAGE_LIKED">>("MessageLikedEvent").implement({
-  description: "A message was liked or unliked (`liked` tells which).",
-  fields: (t) => ({
-    at: t.expose("at", { type: "DateTime" }),
-    chatId: t.exposeID("chatId"),
-    messageId: t.exposeID("messageId"),
-    liked: t.exposeBoolean("liked"),
-    byUserId: t.exposeID("byUserId"),
-  }),
-});
-
-const MessageReadEvent = builder.objectRef<EventOf<"MESSAGE_READ">>("MessageReadEvent").implement({
-  fields: (t) => ({
-    at: t.expose("at", { type: "DateTime" }),
-    chatId: t.exposeID("chatId"),
-    messageId: t.exposeID("messageId"),
-    byUserId: t.exposeID("byUserId"),
-  }),
-});
-
-const TypingEvent = builder.objectRef<EventOf<"TYPING">>("TypingEvent").implement({
-  fields: (t) => ({
-    at: t.expose("at", { type: "DateTime" }),
-    chatId: t.exposeID("chatId"),
-    user: t.field({ type: UserRef, resolve: (event) => event.user }),
-  }),
-});
-
-const ChatEventRef = eventUnion<ChatEvent>("ChatEvent", {
-  MESSAGE_SENT: MessageSentEvent,
-  MESSAGE_LIKED: MessageLikedEvent,
-  MESSAGE_READ: MessageReadEvent,
-  TYPING: TypingEvent,
-  MESSAGE_REACTION: ReactionEventRef,
-  MESSAGE_EDITED: MessageEditedEventRef,
-  MESSAGE_DELETED: MessageDeletedEventRef,
-});
-
-builder.subscriptionFields((t) => ({
-  chatEvents: t.field({
-    type: ChatEventRef,
-    description: "Live events of all my chats, on every open socket of both participants.",
-    subscribe: (_root, _args, ctx) => chatEventsOf(ctx.bus, requireViewer(ctx).id),
-    resolve: (event) => event,
   }),
 }));

@@ -12,12 +12,11 @@ import type { ActivitySink } from "../presence/presence.service.ts";
 import { eitherBlocked } from "../users/blocks.ts";
 import type { UsersService } from "../users/users.service.ts";
 import { publicUserSelect } from "../users/users.service.ts";
-import { type ChatEvent, type MessagePayload, publishChatEvent, toMessagePayload } from "./chat.events.ts";
-import { chatPair, isParticipant, participantWhere, peerOf } from "./chat.pair.ts";
+import { type ChatEvent, type MessagePayload, publishChatEvent } from "./chat.events.ts";
+import { chatPair, isMember, memberWhere, myMembership } from "./chat.members.ts";
 import { loadMessagePages, type PageRequest } from "./message-pages.ts";
 import { type BatchObserver, MessageWriter, type WriterLimits } from "./message-writer.ts";
-import { heartsInclude } from "./reactions/liked.ts";
-
+import { type ChatStats, loadChatStats, loadUnreadTotals, type StatsRequest, type UnreadTotals } from "./read-state.ts";
 export const MAX_MESSAGE_LENGTH = 255;
 export const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
 export const MAX_CLIENT_MESSAGE_ID_LENGTH = 64;
@@ -42,15 +41,15 @@ export interface MessageQuery {
   offset?: number | null;
 }
 
-/** What a stored message's payload needs: its sender's profile and who liked it (toMessagePayload). */
-export const messageInclude = { sender: { select: publicUserSelect }, ...heartsInclude } as const;
+type ChatRow = Pick<Chat, "id" | "kind" | "userAId" | "userBId">;
 
-/** One-to-one chats: every chat rule lives here, once. */
+/** Conversations and their messages, DIRECT and GROUP alike: every chat rule lives here, once. */
 export class ChatService {
   private readonly writer: MessageWriter;
-  /** Pages and counts of many chats (a chat list), one query per batch across the process. */
+  /** Pages, counts and unread totals of many chats (a chat list), one query per batch across the process. */
   private readonly pages: DataLoader<PageRequest, MessagePayload[]>;
-  private readonly counts: DataLoader<string, number>;
+  private readonly stats: DataLoader<StatsRequest, ChatStats>;
+  private readonly unreadTotals: DataLoader<string, UnreadTotals>;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -64,25 +63,27 @@ export class ChatService {
   ) {
     this.writer = new MessageWriter(sql, writer.limits, writer.observe);
     this.pages = new DataLoader((requests) => loadMessagePages(prisma, requests), processWide());
-    this.counts = new DataLoader(async (chatIds) => {
-      const groups = await prisma.message.groupBy({
-        by: ["chatId"],
-        where: { chatId: { in: [...new Set(chatIds)] } },
-        _count: { _all: true },
-      });
-      const byChat = new Map(groups.map((group) => [group.chatId, group._count._all]));
-      return chatIds.map((chatId) => byChat.get(chatId) ?? 0);
-    }, processWide());
+    this.stats = new DataLoader((requests) => loadChatStats(prisma, requests), processWide());
+    this.unreadTotals = new DataLoader((viewerIds) => loadUnreadTotals(prisma, viewerIds), processWide());
   }
 
-  /** Gets or creates the chat with `username`; blocks do not prevent it (flags tell the client). */
+  /** Gets or creates the DIRECT chat with `username`; blocks do not prevent it (flags tell the client). */
   async openChat(viewerId: string, username: string): Promise<{ chat: Chat; created: boolean }> {
     const peer = await this.users.requireByUsername(username);
     if (peer.id === viewerId) throw badInput("You can't chat with yourself.", "username");
     const pair = chatPair(viewerId, peer.id);
-    const inserted = await this.prisma.chat.createManyAndReturn({ data: [pair], skipDuplicates: true });
-    const chat = inserted[0] ?? (await this.prisma.chat.findUniqueOrThrow({ where: { userAId_userBId: pair } }));
-    return { chat, created: inserted.length === 1 };
+    // a concurrent open of the same pair waits on the unique index, then finds this chat with its members
+    const inserted = await this.prisma.$transaction(async (tx) => {
+      const [chat] = await tx.chat.createManyAndReturn({ data: [pair], skipDuplicates: true });
+      if (chat) {
+        await tx.chatMember.createMany({
+          data: [pair.userAId, pair.userBId].map((userId) => ({ chatId: chat.id, userId })),
+        });
+      }
+      return chat;
+    });
+    const chat = inserted ?? (await this.prisma.chat.findUniqueOrThrow({ where: { userAId_userBId: pair } }));
+    return { chat, created: inserted !== undefined };
   }
 
   /** `query`: the GraphQL selection (Pothos), so fields such as peer and unreadCount are loaded with the chat. */
@@ -92,17 +93,18 @@ export class ChatService {
     return this.prisma.chat.findUnique({ ...query, where: { userAId_userBId: chatPair(viewerId, peer.id) } });
   }
 
-  /** Only participants may read or write a chat. `query` as in chatWith. */
+  /** Only members may read or write a chat. `query` as in chatWith. */
   async requireChat(viewerId: string, chatId: string, query: object = {}): Promise<Chat> {
-    const chat = isUuid(chatId) ? await this.prisma.chat.findUnique({ ...query, where: { id: chatId } }) : null;
-    if (!chat) throw notFound("Chat not found.");
-    if (!isParticipant(chat, viewerId)) throw forbidden("You are not a participant of this chat.");
-    return chat;
+    if (!isUuid(chatId)) throw notFound("Chat not found.");
+    const chat = await this.prisma.chat.findFirst({ ...query, where: { id: chatId, ...memberWhere(viewerId) } });
+    if (chat) return chat;
+    const exists = await this.prisma.chat.findUnique({ where: { id: chatId }, select: { id: true } });
+    throw exists ? forbidden("You are not a member of this chat.") : notFound("Chat not found.");
   }
 
   /** The viewer's chats, most recent activity first. */
   async listChats(viewerId: string, window: PageWindow, query: object = {}) {
-    const where = participantWhere(viewerId);
+    const where = memberWhere(viewerId);
     const [nodes, totalCount] = await Promise.all([
       this.prisma.chat.findMany({ ...query, where, orderBy: [{ activityAt: "desc" }, { id: "desc" }], ...window }),
       this.prisma.chat.count({ where }),
@@ -110,13 +112,16 @@ export class ChatService {
     return { nodes, totalCount, hasNextPage: window.skip + nodes.length < totalCount };
   }
 
-  /** A page of a chat the viewer took part in (the parent of the `messages` field), batched with other chats'. */
-  async messages(viewerId: string, chat: Pick<Chat, "id" | "userAId" | "userBId">, page: MessageQuery) {
-    if (!isParticipant(chat, viewerId)) throw forbidden("You are not a participant of this chat.");
+  /**
+   * A page of a chat (the parent of the `messages` field, reached only through the viewer's memberships),
+   * batched with other chats'. The page query itself returns nothing to a non-member.
+   */
+  async messages(viewerId: string, chat: { id: string }, page: MessageQuery) {
     if (page.before && page.after) throw badInput("Use either before or after, not both.");
     if ((page.before || page.after) && page.offset) throw badInput("offset cannot be combined with a cursor.");
     const rows = await this.pages.load({
       chatId: chat.id,
+      viewerId,
       after: page.after ? parseCursor(page.after, "after") : null,
       before: page.before ? parseCursor(page.before, "before") : null,
       skip: page.offset ?? 0,
@@ -128,13 +133,29 @@ export class ChatService {
   }
 
   /** The newest message of a chat, batched like `messages`. */
-  async lastMessage(chatId: string): Promise<MessagePayload | null> {
-    const [newest] = await this.pages.load({ chatId, after: null, before: null, skip: 0, take: 1 });
+  async lastMessage(viewerId: string, chatId: string): Promise<MessagePayload | null> {
+    const [newest] = await this.pages.load({ chatId, viewerId, after: null, before: null, skip: 0, take: 1 });
     return newest ?? null;
   }
 
-  countMessages(chatId: string): Promise<number> {
-    return this.counts.load(chatId);
+  /** All messages of a chat, system messages included; batched. */
+  async countMessages(viewerId: string, chatId: string): Promise<number> {
+    return (await this.stats.load({ chatId, viewerId })).total;
+  }
+
+  /** The viewer's unread messages in a chat (read-state.ts); batched with countMessages. */
+  async unreadIn(viewerId: string, chatId: string): Promise<number> {
+    return (await this.stats.load({ chatId, viewerId })).unread;
+  }
+
+  /** Unread messages sent to the viewer across all chats. */
+  async unreadCount(viewerId: string): Promise<number> {
+    return (await this.unreadTotals.load(viewerId)).messages;
+  }
+
+  /** The viewer's chats with at least one unread message. */
+  async unreadConversationCount(viewerId: string): Promise<number> {
+    return (await this.unreadTotals.load(viewerId)).conversations;
   }
 
   /** Sends waiting to be stored and statements running: for metrics. */
@@ -144,7 +165,7 @@ export class ChatService {
 
   /**
    * Rate-limited per user before anything else: a refused message costs no query and is never stored. Returns
-   * once the message is stored; the event is published without waiting for pub/sub. A repeated
+   * once the message is stored; the event is published without waiting for pub/sub, to every member. A repeated
    * `clientMessageId` returns the message stored under it, and publishes nothing.
    */
   async sendMessage(viewerId: string, input: SendMessageInput): Promise<MessagePayload> {
@@ -169,25 +190,22 @@ export class ChatService {
     const message: MessagePayload = {
       id,
       chatId,
+      chatKind: written.chatKind,
       seq: written.seq,
+      kind: "TEXT",
+      system: null,
       senderId: viewerId,
       sender: written.sender,
       content,
       clientTimestamp,
       createdAt: written.createdAt.toISOString(),
       isRead: false,
-      isReallyRead: false,
       isLiked: false,
       editedAt: null,
       deletedAt: null,
       reactions: [],
     };
-    await this.publish([written.userAId, written.userBId], {
-      kind: "MESSAGE_SENT",
-      at: message.createdAt,
-      chatId,
-      message,
-    });
+    await this.publish(written.memberIds, { kind: "MESSAGE_SENT", at: message.createdAt, chatId, message });
     return message;
   }
 
@@ -195,35 +213,76 @@ export class ChatService {
   private async storedRepeat(viewerId: string, chatId: string, clientMessageId: string) {
     const stored = await this.prisma.message.findUnique({
       where: { senderId_clientMessageId: { senderId: viewerId, clientMessageId } },
-      include: messageInclude,
+      select: { chatId: true, seq: true },
     });
     if (!stored) return null;
     if (stored.chatId !== chatId) throw conflict("This clientMessageId was already used in another chat.");
-    return toMessagePayload(stored);
+    return this.messageAt(viewerId, stored.chatId, stored.seq);
   }
 
-  /** The receiver marks a message read; reading your own message changes nothing. */
-  async markMessageRead(viewerId: string, messageId: string): Promise<MessagePayload> {
-    const { message, chat } = await this.requireMessage(viewerId, messageId);
-    if (message.senderId === viewerId || message.isReallyRead) return toMessagePayload(message);
-    const updated = await this.prisma.message.update({
-      where: { id: message.id },
-      data: { isRead: true, isReallyRead: true },
-      include: messageInclude,
-    });
-    await this.publish([chat.userAId, chat.userBId], {
-      kind: "MESSAGE_READ",
-      at: new Date().toISOString(),
-      chatId: chat.id,
-      messageId: message.id,
-      byUserId: viewerId,
-    });
-    return toMessagePayload(updated);
+  /** One message as the viewer sees it (read state, block flag), through the page loader. */
+  async messageAt(viewerId: string, chatId: string, seq: number): Promise<MessagePayload> {
+    const [message] = await this.pages.load({ chatId, viewerId, after: seq - 1, before: null, skip: 0, take: 1 });
+    if (!message) throw notFound("Message not found.");
+    return message;
   }
 
   /**
-   * Ephemeral: pushed to the peer, never stored. Rate-limited per user; within the `typingEvent` window after an
-   * event for this chat, further calls are coalesced into it (true, no query, no event).
+   * Moves the viewer's read position up to this message (never back). Reading your own message, or one already
+   * behind the position, changes nothing and sends nothing.
+   */
+  async markMessageRead(viewerId: string, messageId: string): Promise<MessagePayload> {
+    const { message, chat } = await this.requireMessage(viewerId, messageId);
+    if (message.senderId !== viewerId && (await this.moveReadPosition(viewerId, chat.id, message.seq)) !== null) {
+      await this.publish(await this.memberIds(chat), {
+        kind: "MESSAGE_READ",
+        at: new Date().toISOString(),
+        chatId: chat.id,
+        messageId: message.id,
+        byUserId: viewerId,
+      });
+    }
+    return this.messageAt(viewerId, chat.id, message.seq);
+  }
+
+  /**
+   * Moves the viewer's read position forward to `upTo` (a message cursor), or to the newest message when it is
+   * null; never back. When it moved, every member gets a CHAT_READ with the new position.
+   */
+  async markChatRead(viewerId: string, chatId: string, upTo: string | null): Promise<Chat> {
+    const seq = upTo === null ? MAX_SEQ : parseCursor(upTo, "upTo");
+    const chat = await this.requireChat(viewerId, chatId);
+    const moved = await this.moveReadPosition(viewerId, chat.id, seq);
+    if (moved !== null) {
+      await this.publish(await this.memberIds(chat), {
+        kind: "CHAT_READ",
+        at: new Date().toISOString(),
+        chatId: chat.id,
+        byUserId: viewerId,
+        seq: moved,
+      });
+    }
+    return chat;
+  }
+
+  /**
+   * The one write of read state: the position rises to `seq` (at most the chat's last message), never falls.
+   * Reading implies delivery, so the delivery position follows. Returns the new position, or null if unmoved.
+   */
+  private async moveReadPosition(viewerId: string, chatId: string, seq: number): Promise<number | null> {
+    const [row] = await this.prisma.$queryRaw<{ seq: number }[]>`
+      UPDATE chat_members cm SET read_seq = least(${seq}::int, c.last_seq),
+        delivered_seq = greatest(cm.delivered_seq, least(${seq}::int, c.last_seq))
+      FROM chats c
+      WHERE c.id = cm.chat_id AND cm.chat_id = ${chatId}::uuid AND cm.user_id = ${viewerId}::uuid
+        AND cm.read_seq < least(${seq}::int, c.last_seq)
+      RETURNING cm.read_seq AS seq`;
+    return row ? row.seq : null;
+  }
+
+  /**
+   * Ephemeral: pushed to the other members, never stored. Rate-limited per user; within the `typingEvent` window
+   * after an event for this chat, further calls are coalesced into it (true, no query, no event).
    */
   async setTyping(viewerId: string, chatId: string): Promise<boolean> {
     await this.limits.consume("typing", viewerId);
@@ -232,33 +291,43 @@ export class ChatService {
       const chat = await this.requireChat(viewerId, chatId);
       await this.requireNotBlocked(chat);
       const user = await this.prisma.user.findUniqueOrThrow({ where: { id: viewerId }, select: publicUserSelect });
-      await this.publish([peerOf(chat, viewerId)], { kind: "TYPING", at: new Date().toISOString(), chatId, user });
+      const others = (await this.memberIds(chat)).filter((id) => id !== viewerId);
+      await this.publish(others, { kind: "TYPING", at: new Date().toISOString(), chatId: chat.id, user });
     });
     return true;
   }
 
-  /** Unread messages sent to the viewer across all chats. */
-  unreadCount(viewerId: string): Promise<number> {
-    return this.prisma.message.count({
-      where: {
-        isRead: false,
-        senderId: { not: viewerId },
-        chat: participantWhere(viewerId),
-      },
-    });
+  /** Who receives a chat's events: a DIRECT chat's pair, or a group's members now. */
+  async memberIds(chat: ChatRow): Promise<string[]> {
+    if (chat.kind === "DIRECT" && chat.userAId && chat.userBId) return [chat.userAId, chat.userBId];
+    const members = await this.prisma.chatMember.findMany({ where: { chatId: chat.id }, select: { userId: true } });
+    return members.map((member) => member.userId);
   }
 
-  /** A message of a chat the viewer takes part in, with its chat. */
+  /** A message of a chat the viewer is a member of, with the chat and the viewer's membership. */
   async requireMessage(viewerId: string, messageId: string) {
     const message = isUuid(messageId)
-      ? await this.prisma.message.findUnique({ where: { id: messageId }, include: { chat: true, ...messageInclude } })
+      ? await this.prisma.message.findUnique({
+          where: { id: messageId },
+          select: {
+            id: true,
+            seq: true,
+            senderId: true,
+            content: true,
+            createdAt: true,
+            deletedAt: true,
+            chat: { include: { members: myMembership(viewerId) } },
+          },
+        })
       : null;
     if (!message) throw notFound("Message not found.");
-    if (!isParticipant(message.chat, viewerId)) throw forbidden("You are not a participant of this chat.");
+    if (!isMember(message.chat, viewerId)) throw forbidden("You are not a member of this chat.");
     return { message, chat: message.chat };
   }
 
-  async requireNotBlocked(chat: Chat): Promise<void> {
+  /** A block separates a DIRECT chat's pair; in a group it stops nobody (chat.blocking.ts). */
+  async requireNotBlocked(chat: ChatRow): Promise<void> {
+    if (chat.kind !== "DIRECT" || !chat.userAId || !chat.userBId) return;
     if (await eitherBlocked(this.prisma, chat.userAId, chat.userBId)) {
       throw forbidden("One of you has blocked the other.");
     }
@@ -298,7 +367,10 @@ export function checkContent(content: string): void {
   if (problem) throw badInput(`A message ${problem}.`, "content");
 }
 
-function parseCursor(cursor: string, field: string): number {
+/** A cursor is a message's seq: up to 9 digits. */
+const MAX_SEQ = 999_999_999;
+
+export function parseCursor(cursor: string, field: string): number {
   if (!/^\d{1,9}$/.test(cursor)) throw badInput(`${field} is not a valid cursor.`, field);
   return Number(cursor);
 }

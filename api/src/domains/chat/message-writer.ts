@@ -1,7 +1,8 @@
 import type { Sql } from "@parley/db";
 import { UnavailableError } from "../../infra/unavailable.ts";
-import { eitherBlockedSql } from "../users/blocks.ts";
-import { participantSql } from "./chat.pair.ts";
+import { directBlockedSql } from "./chat.blocking.ts";
+import type { ChatKindName } from "./chat.events.ts";
+import { memberSql } from "./chat.members.ts";
 
 export interface NewMessage {
   id: string;
@@ -15,10 +16,12 @@ export interface NewMessage {
 
 export interface WrittenMessage {
   id: string;
+  chatId: string;
   seq: number;
   createdAt: Date;
-  userAId: string;
-  userBId: string;
+  chatKind: ChatKindName;
+  /** the chat's members when the message was stored: who it is delivered to */
+  memberIds: string[];
   sender: { id: string; username: string; nickname: string; avatar: string | null; elo: number };
 }
 
@@ -54,8 +57,8 @@ interface Pending {
 
 /**
  * Group commit for sendMessage: sends that arrive while batches are being written join the next batch,
- * which is one SQL statement. It inserts only messages whose sender is a participant of a chat that no
- * block separates, and bumps each chat's `last_seq` under its row lock, so seq order is commit order
+ * which is one SQL statement. It inserts only messages whose sender is a member of the chat, unless a block
+ * separates a DIRECT chat's pair, and bumps each chat's `last_seq` under its row lock, so seq order is commit order
  * (what `after:` catch-up relies on). A refused message resolves to null; the caller explains why.
  *
  * Bounded: at most `maxInFlight` statements run at once, whatever fails; at most `maxQueue` sends wait, each
@@ -124,7 +127,12 @@ export class MessageWriter {
     try {
       const rows = await this.insertWithRetry(batch.map((entry) => entry.message));
       const byId = new Map(rows.map((row) => [row.id, row]));
-      for (const entry of batch) entry.resolve(byId.get(entry.message.id) ?? null);
+      const membersOf = new Map<string, string[]>();
+      for (const row of rows) if (row.memberIds) membersOf.set(row.chatId, row.memberIds);
+      for (const entry of batch) {
+        const row = byId.get(entry.message.id);
+        entry.resolve(row ? { ...row, memberIds: membersOf.get(row.chatId) ?? [] } : null);
+      }
     } catch (error) {
       if (isDataError(error) && batch.length > 1) {
         const half = Math.ceil(batch.length / 2);
@@ -137,11 +145,11 @@ export class MessageWriter {
     }
   }
 
-  private async insertWithRetry(messages: NewMessage[]): Promise<WrittenMessage[]> {
+  private async insertWithRetry(messages: NewMessage[]): Promise<StoredRow[]> {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       try {
-        const rows = await this.sql.prepared<WrittenMessage>("insert-message-batch", INSERT_BATCH, [
+        const rows = await this.sql.prepared<StoredRow>("insert-message-batch", INSERT_BATCH, [
           JSON.stringify(messages.map(toRow)),
         ]);
         this.observe({ size: messages.length, stored: rows.length, ok: true, ms: performance.now() - started });
@@ -152,6 +160,11 @@ export class MessageWriter {
       }
     }
   }
+}
+
+/** A statement's row: the member list comes once per chat of the batch (null on its other rows), not per message. */
+interface StoredRow extends Omit<WrittenMessage, "memberIds"> {
+  memberIds: string[] | null;
 }
 
 const sqlState = (error: unknown): string | undefined => {
@@ -191,8 +204,8 @@ WITH input AS (
   ORDER BY i.sender_id, coalesce(i.client_message_id, i.id::text), i.ord
 ), allowed AS (
   SELECT i.* FROM fresh i
-  JOIN chats c ON c.id = i.chat_id AND ${participantSql("c", "i.sender_id")}
-  WHERE NOT ${eitherBlockedSql("c.user_a_id", "c.user_b_id")}
+  JOIN chats c ON c.id = i.chat_id AND ${memberSql("c", "i.sender_id")}
+  WHERE NOT ${directBlockedSql("c")}
 ), locked AS (
   -- lock chat rows in id order, so concurrent batches cannot deadlock
   SELECT id FROM chats WHERE id IN (SELECT chat_id FROM allowed) ORDER BY id FOR UPDATE
@@ -200,7 +213,8 @@ WITH input AS (
   UPDATE chats c SET last_seq = c.last_seq + a.total, activity_at = now()
   FROM (SELECT chat_id, count(*)::int AS total FROM allowed GROUP BY chat_id) a, locked l
   WHERE c.id = a.chat_id AND l.id = a.chat_id
-  RETURNING c.id, c.last_seq, a.total, c.user_a_id, c.user_b_id
+  RETURNING c.id, c.last_seq, a.total, c.kind,
+    (SELECT json_agg(m.user_id) FROM chat_members m WHERE m.chat_id = c.id) AS members
 ), inserted AS (
   INSERT INTO messages (id, chat_id, seq, sender_id, content, client_timestamp, client_message_id, created_at)
   SELECT a.id, a.chat_id, b.last_seq - b.total + row_number() OVER (PARTITION BY a.chat_id ORDER BY a.ord),
@@ -208,7 +222,8 @@ WITH input AS (
   FROM allowed a JOIN bumped b ON b.id = a.chat_id
   RETURNING id, chat_id, seq, sender_id, created_at
 )
-SELECT ins.id, ins.seq, ins.created_at AS "createdAt", b.user_a_id AS "userAId", b.user_b_id AS "userBId",
+SELECT ins.id, ins.chat_id AS "chatId", ins.seq, ins.created_at AS "createdAt", b.kind::text AS "chatKind",
+       CASE WHEN row_number() OVER (PARTITION BY ins.chat_id ORDER BY ins.seq) = 1 THEN b.members END AS "memberIds",
        json_build_object('id', u.id, 'username', u.username, 'nickname', u.nickname, 'avatar', u.avatar,
                          'elo', u.elo) AS sender
 FROM inserted ins JOIN bumped b ON b.id = ins.chat_id JOIN users u ON u.id = ins.sender_id`;

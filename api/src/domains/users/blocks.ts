@@ -20,6 +20,11 @@ export function eitherBlockedSql(a: string, b: string): string {
   return `EXISTS (SELECT 1 FROM blocks WHERE (blocker_id = ${a} AND blocked_id = ${b}) OR (blocker_id = ${b} AND blocked_id = ${a}))`;
 }
 
+/** SQL form of one direction: true when the user `blocker` blocked the user `blocked` (SQL expressions). */
+export function blocksSql(blocker: string, blocked: string): string {
+  return `EXISTS (SELECT 1 FROM blocks WHERE blocker_id = ${blocker} AND blocked_id = ${blocked})`;
+}
+
 export async function eitherBlocked(
   db: Pick<PrismaClient, "block">,
   userId: string,

@@ -64,6 +64,10 @@ export const MeRef = builder.prismaObject("User", {
       description: "Messages sent to me, in any chat, that I have not read.",
       resolve: (user, _args, ctx) => ctx.services.chat.unreadCount(user.id),
     }),
+    unreadConversationCount: t.int({
+      description: "My chats with at least one message I have not read.",
+      resolve: (user, _args, ctx) => ctx.services.chat.unreadConversationCount(user.id),
+    }),
     friends: t.field({
       type: UserPage,
       description: "Users I added as friends (one-way).",

@@ -3,7 +3,6 @@ import { badInput, conflict, forbidden, notFound } from "../../graphql/errors.ts
 import type { PageWindow } from "../../graphql/pagination.ts";
 import { isUniqueViolation } from "../../infra/db-errors.ts";
 import type { RateLimits } from "../../infra/rate-limit.ts";
-import { markPairChatRead, restorePairChatUnread } from "../chat/chat.blocking.ts";
 import type { NotificationsService } from "../notifications/notifications.service.ts";
 import { notBlocking } from "./blocks.ts";
 import { lookupKey, nicknameSchema } from "./users.validation.ts";
@@ -127,14 +126,16 @@ export class UsersService {
     return friend;
   }
 
-  /** Blocking also unfriends them and marks the pair's chat read, so it stops counting as unread. */
+  /**
+   * Blocking also unfriends them. Their direct chat then counts as read, and after an unblock what was never
+   * read by position is unread again: both derived from read positions (chat/read-state.ts), nothing written.
+   */
   async blockUser(viewerId: string, username: string): Promise<User> {
     const target = await this.requireOther(viewerId, username, "You can't block yourself.");
     await this.prisma
       .$transaction(async (tx) => {
         await tx.block.create({ data: { blockerId: viewerId, blockedId: target.id } });
         await tx.friendship.deleteMany({ where: { userId: viewerId, friendId: target.id } });
-        await markPairChatRead(tx, viewerId, target.id);
       })
       .catch((error: unknown) => {
         if (isUniqueViolation(error)) throw conflict(`User ${target.username} is already blocked.`);
@@ -143,18 +144,10 @@ export class UsersService {
     return target;
   }
 
-  /** Unblocking restores the unread state of messages that were never actually read. */
   async unblockUser(viewerId: string, username: string): Promise<User> {
     const target = await this.requireByUsername(username);
-    await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.block.deleteMany({ where: { blockerId: viewerId, blockedId: target.id } });
-      if (count === 0) throw conflict(`User ${target.username} is not in your blocklist.`);
-      // while their block on me stands, the chat stays read, as if only they had blocked
-      const blockedByThem = await tx.block.findUnique({
-        where: { blockerId_blockedId: { blockerId: target.id, blockedId: viewerId } },
-      });
-      if (!blockedByThem) await restorePairChatUnread(tx, viewerId, target.id);
-    });
+    const { count } = await this.prisma.block.deleteMany({ where: { blockerId: viewerId, blockedId: target.id } });
+    if (count === 0) throw conflict(`User ${target.username} is not in your blocklist.`);
     return target;
   }
 

@@ -1,9 +1,8 @@
 import type { PrismaClient } from "@parley/db";
 import { badInput, forbidden } from "../../../graphql/errors.ts";
 import type { EventBus } from "../../../realtime/event-bus.ts";
-import { type MessagePayload, publishChatEvent, toMessagePayload } from "../chat.events.ts";
-import { chatMembers } from "../chat.pair.ts";
-import { type ChatService, checkContent, messageInclude } from "../chat.service.ts";
+import { type MessagePayload, publishChatEvent } from "../chat.events.ts";
+import { type ChatService, checkContent } from "../chat.service.ts";
 
 /** How long after sending its sender may edit a message. */
 export const EDIT_WINDOW_MS = 15 * 60 * 1000;
@@ -22,11 +21,12 @@ export class MessageEditsService {
   /** The same content again changes nothing and sends no event. */
   async editMessage(viewerId: string, messageId: string, content: string): Promise<MessagePayload> {
     checkContent(content);
-    const { message, chat } = await this.chat.requireMessage(viewerId, messageId);
+    const located = await this.chat.requireMessage(viewerId, messageId);
+    const { message, chat } = located;
     if (message.senderId !== viewerId) throw forbidden("You can only edit your own messages.");
     await this.chat.requireNotBlocked(chat);
     this.refuseEdit(message);
-    if (message.content === content) return toMessagePayload(message);
+    if (message.content === content) return this.payload(viewerId, located);
     // the checks again, in the statement: a delete or the window's end in between wins
     const since = new Date(Date.now() - this.editWindowMs);
     const edited = await this.prisma.message.updateManyAndReturn({
@@ -39,7 +39,7 @@ export class MessageEditsService {
       throw badInput("This message can no longer be edited.", "messageId");
     }
     const editedAt = (row.editedAt ?? new Date()).toISOString();
-    await publishChatEvent(this.bus, chatMembers(chat), {
+    await publishChatEvent(this.bus, await this.chat.memberIds(chat), {
       kind: "MESSAGE_EDITED",
       at: editedAt,
       chatId: chat.id,
@@ -48,18 +48,20 @@ export class MessageEditsService {
       editedAt,
       byUserId: viewerId,
     });
-    return toMessagePayload({ ...message, ...row });
+    return this.payload(viewerId, located);
   }
 
   /**
-   * Own messages only. The row stays as a tombstone (content emptied, reactions removed), so cursors, pages and
+   * Own messages, or any message of a group by its owner or an admin. The row stays as a tombstone (content emptied, reactions removed), so cursors, pages and
    * counts do not shift; its clientMessageId stays too, so a retried send does not bring it back. Deleting a
    * tombstone again changes nothing and sends no event.
    */
   async deleteMessage(viewerId: string, messageId: string): Promise<MessagePayload> {
     const located = await this.chat.requireMessage(viewerId, messageId);
     const { message, chat } = located;
-    if (!this.mayDelete(viewerId, located)) throw forbidden("You can only delete your own messages.");
+    if (!mayDelete(viewerId, located)) {
+      throw forbidden("You can only delete your own messages (in a group, its owner and admins may delete any).");
+    }
     const deleted = await this.prisma.$transaction(async (tx) => {
       const [row] = await tx.message.updateManyAndReturn({
         where: { id: message.id, deletedAt: null },
@@ -68,9 +70,9 @@ export class MessageEditsService {
       await tx.messageReaction.deleteMany({ where: { messageId: message.id } });
       return row;
     });
-    if (!deleted?.deletedAt) return this.payload(message.id); // deleted already, or by a concurrent call
+    if (!deleted?.deletedAt) return this.payload(viewerId, located); // deleted already, or by a concurrent call
     const deletedAt = deleted.deletedAt.toISOString();
-    await publishChatEvent(this.bus, chatMembers(chat), {
+    await publishChatEvent(this.bus, await this.chat.memberIds(chat), {
       kind: "MESSAGE_DELETED",
       at: deletedAt,
       chatId: chat.id,
@@ -78,11 +80,7 @@ export class MessageEditsService {
       deletedAt,
       byUserId: viewerId,
     });
-    return toMessagePayload({ ...message, ...deleted, reactions: [] });
-  }
-
-  private mayDelete(viewerId: string, { message }: Located): boolean {
-    return message.senderId === viewerId;
+    return this.payload(viewerId, located);
   }
 
   private refuseEdit(message: { deletedAt: Date | null; createdAt: Date }): void {
@@ -93,9 +91,14 @@ export class MessageEditsService {
     }
   }
 
-  private async payload(messageId: string): Promise<MessagePayload> {
-    return toMessagePayload(
-      await this.prisma.message.findUniqueOrThrow({ where: { id: messageId }, include: messageInclude }),
-    );
+  private payload(viewerId: string, { message, chat }: Located): Promise<MessagePayload> {
+    return this.chat.messageAt(viewerId, chat.id, message.seq);
   }
+}
+
+/** The sender, or in a group its owner or an admin (the viewer's membership comes with the chat). */
+function mayDelete(viewerId: string, { message, chat }: Located): boolean {
+  if (message.senderId === viewerId) return true;
+  const role = chat.members.find((member) => member.userId === viewerId)?.role;
+  return chat.kind === "GROUP" && (role === "OWNER" || role === "ADMIN");
 }

@@ -3,17 +3,8 @@ import { HEART } from "./emoji.ts";
 
 /**
  * Legacy `is_liked`, derived: someone other than the sender reacted "❤️". In a direct chat that is the receiver,
- * the only one who could ever like it (protocol §3.2). The rule in the forms callers need (test/reactions.test.ts
- * pins them to the same answers).
+ * the only one who could ever like it (protocol §3.2). SQL: true when the messages row aliased `message` is liked.
  */
-export function isLikedBy(senderId: string, heartReactorIds: readonly string[]): boolean {
-  return heartReactorIds.some((userId) => userId !== senderId);
-}
-
-/** Prisma form: include this on a message to pass its hearts' authors to `isLikedBy`. */
-export const heartsInclude = { reactions: { where: { emoji: HEART }, select: { userId: true } } } as const;
-
-/** SQL form: true when the messages row aliased `message` is liked. */
 export function likedSql(message: string): Prisma.Sql {
   const m = Prisma.raw(message);
   return Prisma.sql`EXISTS (SELECT 1 FROM message_reactions liked WHERE liked.message_id = ${m}.id

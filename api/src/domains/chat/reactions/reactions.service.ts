@@ -5,9 +5,8 @@ import { processWide } from "../../../graphql/loaders.ts";
 import type { PageWindow } from "../../../graphql/pagination.ts";
 import type { EventBus } from "../../../realtime/event-bus.ts";
 import type { ActivitySink } from "../../presence/presence.service.ts";
-import { type MessagePayload, publishChatEvent, toMessagePayload } from "../chat.events.ts";
-import { chatMembers } from "../chat.pair.ts";
-import { type ChatService, messageInclude } from "../chat.service.ts";
+import { type MessagePayload, publishChatEvent } from "../chat.events.ts";
+import type { ChatService } from "../chat.service.ts";
 import { HEART, parseEmoji } from "./emoji.ts";
 import { viewOf } from "./reactions.events.ts";
 import {
@@ -46,7 +45,7 @@ export class ReactionsService {
       throw badInput(`You can put at most ${MAX_REACTIONS_PER_MEMBER} different reactions on a message.`, "emoji");
     }
     if (outcome === "added") await this.changed(located, viewerId, emoji, true);
-    return this.payload(located.message.id);
+    return this.payload(viewerId, located);
   }
 
   /** Idempotent: removing a reaction the viewer does not have changes nothing and sends no event. */
@@ -56,7 +55,7 @@ export class ReactionsService {
     if (await removeReaction(this.prisma, located.message.id, viewerId, emoji)) {
       await this.changed(located, viewerId, emoji, false);
     }
-    return this.payload(located.message.id);
+    return this.payload(viewerId, located);
   }
 
   /**
@@ -74,7 +73,7 @@ export class ReactionsService {
     if (outcome === "deleted") throw badInput("This message was deleted.", "messageId");
     await this.publishLiked(located, viewerId, liked); // first: what legacy clients (the bridge) follow
     if (outcome === "added" || outcome === "removed") await this.changed(located, viewerId, HEART, liked, false);
-    return this.payload(id);
+    return this.payload(viewerId, located);
   }
 
   /** Who reacted with `emoji` on a message the caller may see, first reactors first. */
@@ -101,10 +100,10 @@ export class ReactionsService {
    * its MessageLikedEvent goes out too (`alsoLiked`), so legacy clients see a like made through reactions.
    */
   private async changed({ message, chat }: Located, byUserId: string, emoji: string, added: boolean, alsoLiked = true) {
-    const tallies = await tallyReactions(this.prisma, message.id);
+    const [tallies, members] = await Promise.all([tallyReactions(this.prisma, message.id), this.chat.memberIds(chat)]);
     const at = new Date().toISOString();
     await Promise.all(
-      chatMembers(chat).map((userId) =>
+      members.map((userId) =>
         publishChatEvent(this.bus, [userId], {
           kind: "MESSAGE_REACTION",
           at,
@@ -122,8 +121,8 @@ export class ReactionsService {
     }
   }
 
-  private publishLiked({ message, chat }: Located, byUserId: string, liked: boolean) {
-    return publishChatEvent(this.bus, chatMembers(chat), {
+  private async publishLiked({ message, chat }: Located, byUserId: string, liked: boolean) {
+    await publishChatEvent(this.bus, await this.chat.memberIds(chat), {
       kind: "MESSAGE_LIKED",
       at: new Date().toISOString(),
       chatId: chat.id,
@@ -133,8 +132,7 @@ export class ReactionsService {
     });
   }
 
-  private async payload(messageId: string): Promise<MessagePayload> {
-    const row = await this.prisma.message.findUniqueOrThrow({ where: { id: messageId }, include: messageInclude });
-    return toMessagePayload(row);
+  private payload(viewerId: string, { message, chat }: Located): Promise<MessagePayload> {
+    return this.chat.messageAt(viewerId, chat.id, message.seq);
   }
 }
