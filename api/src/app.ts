@@ -4,6 +4,7 @@ import { createDb, type Db, readMigrations } from "@parley/db";
 import type { Config } from "./config.ts";
 import { ChatService } from "./domains/chat/chat.service.ts";
 import { GamesService } from "./domains/games/games.service.ts";
+import { GroupsService } from "./domains/groups/groups.service.ts";
 import { InvitationsService } from "./domains/invitations/invitations.service.ts";
 import { NotificationsService } from "./domains/notifications/notifications.service.ts";
 import { cronRoute } from "./domains/presence/presence.cron.ts";
@@ -100,6 +101,7 @@ export async function createApp(
     users,
     notifications,
     tournaments: new TournamentsService(db.prisma, db.sql, notifications, logger, limits),
+    groups: new GroupsService(db.prisma, bus, config.groupMaxMembers),
     chat: new ChatService(db.prisma, db.sql, bus, users, limits, presence, {
       observe: (batch) => metrics.writerBatch(batch),
     }),

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@parley/db";
 import type { ChatService } from "../domains/chat/chat.service.ts";
 import type { GamesService } from "../domains/games/games.service.ts";
+import type { GroupsService } from "../domains/groups/groups.service.ts";
 import type { InvitationsService } from "../domains/invitations/invitations.service.ts";
 import type { NotificationsService } from "../domains/notifications/notifications.service.ts";
 import type { PresenceService } from "../domains/presence/presence.service.ts";
@@ -16,6 +17,7 @@ export interface Services {
   auth: AuthService;
   users: UsersService;
   chat: ChatService;
+  groups: GroupsService;
   notifications: NotificationsService;
   tournaments: TournamentsService;
   invitations: InvitationsService;

@@ -4,6 +4,7 @@ import "../domains/users/users.schema.ts";
 import "../domains/users/auth.schema.ts";
 import "../domains/chat/chat.schema.ts";
 import "../domains/chat/chat-events.schema.ts";
+import "../domains/groups/groups.schema.ts";
 import "../domains/notifications/notifications.schema.ts";
 import "../domains/tournaments/tournaments.schema.ts";
 import "../domains/games/games.schema.ts";
