@@ -6,6 +6,7 @@ import { ChatService } from "./domains/chat/chat.service.ts";
 import { MessageEditsService } from "./domains/chat/edits/edits.service.ts";
 import { ReactionsService } from "./domains/chat/reactions/reactions.service.ts";
 import { GamesService } from "./domains/games/games.service.ts";
+import { GroupsService } from "./domains/groups/groups.service.ts";
 import { InvitationsService } from "./domains/invitations/invitations.service.ts";
 import { NotificationsService } from "./domains/notifications/notifications.service.ts";
 import { cronRoute } from "./domains/presence/presence.cron.ts";
@@ -105,6 +106,7 @@ export async function createApp(
     users,
     notifications,
     tournaments: new TournamentsService(db.prisma, db.sql, notifications, logger, limits),
+    groups: new GroupsService(db.prisma, bus, config.groupMaxMembers),
     chat,
     reactions: new ReactionsService(db.prisma, bus, chat, presence),
     messageEdits: new MessageEditsService(db.prisma, bus, chat),

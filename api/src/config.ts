@@ -45,6 +45,9 @@ const timerSeconds = (fallback: number) =>
 
 /** How long a duel invitation stays pending, seconds. */
 const DEFAULT_INVITATION_TTL = 5 * 60;
+export const DEFAULT_GROUP_MAX_MEMBERS = 256;
+/** the highest GROUP_MAX_MEMBERS: a member list a mutation may name (graphql/bounds.ts) */
+export const MAX_GROUP_MEMBERS = 1000;
 
 const envSchema = z
   .object({
@@ -76,6 +79,7 @@ const envSchema = z
     GRAPHQL_MAX_TOKENS: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxTokens),
     GRAPHQL_MAX_DIRECTIVES: positiveInt(DEFAULT_GRAPHQL_LIMITS.maxDirectives),
     INVITATION_TTL: timerSeconds(DEFAULT_INVITATION_TTL).pipe(z.number().int()),
+    GROUP_MAX_MEMBERS: z.coerce.number().int().min(2).max(MAX_GROUP_MEMBERS).default(DEFAULT_GROUP_MAX_MEMBERS),
     PRESENCE_INACTIVITY: timerSeconds(PRESENCE_DEFAULTS.inactivity),
     PRESENCE_HEARTBEAT: timerSeconds(PRESENCE_DEFAULTS.heartbeat),
     PRESENCE_SWEEP_INTERVAL: timerSeconds(PRESENCE_DEFAULTS.sweepInterval),
@@ -116,6 +120,8 @@ export interface Config {
   graphqlLimits: GraphqlLimits;
   /** seconds a duel invitation stays pending (INVITATION_TTL) */
   invitationTtl: number;
+  /** GROUP_MAX_MEMBERS: members a group may have, its owner included */
+  groupMaxMembers: number;
   /** presence: inactivity sweep and instance heartbeat, seconds (domains/presence/presence.settings.ts) */
   presence: PresenceSettings;
   /** CRON_SECRET: bearer token of DELETE /api/cronjob/cron/check-inactive-users; unset or empty: always 401 */
@@ -169,6 +175,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
     },
     invitationTtl: e.INVITATION_TTL,
+    groupMaxMembers: e.GROUP_MAX_MEMBERS,
     presence: {
       inactivity: e.PRESENCE_INACTIVITY,
       heartbeat: e.PRESENCE_HEARTBEAT,

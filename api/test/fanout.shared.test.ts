@@ -63,6 +63,44 @@ it("a message sent through one instance reaches subscribers on both, exactly onc
   for (const queue of queues) queue.dispose();
 });
 
+it("a group message and a group change reach the members on the other instance, once each", async () => {
+  const [owner, bob, carol] = [await signUp(one), await signUp(two), await signUp(two)];
+  const created = await gql(
+    one,
+    `mutation($u: [String!]!) { createGroup(title: "across", usernames: $u) { id } }`,
+    { u: [bob.username, carol.username] },
+    owner,
+  );
+  const chatId = created.data?.createGroup.id;
+  const GROUP_EVENTS = `subscription { chatEvents { __typename
+    ... on MessageSentEvent { message { id content } }
+    ... on GroupChangedEvent { removedMe message { system { action } } }
+  } }`;
+  const queues = [wsClient(two, bob), wsClient(two, carol), wsClient(one, carol)].map(
+    (client) => new EventQueue(client, GROUP_EVENTS),
+  );
+  await Promise.all(queues.map((queue) => queue.ready()));
+  const sent = await gql(one, SEND, { c: chatId, t: "to the group" }, owner);
+  expect(sent.errors).toBeUndefined();
+  const removed = await gql(
+    one,
+    `mutation($c: ID!, $u: String!) { removeMember(chatId: $c, username: $u) { id } }`,
+    { c: chatId, u: bob.username },
+    owner,
+  );
+  expect(removed.errors).toBeUndefined();
+  for (const [index, queue] of queues.entries()) {
+    expect((await queue.next()).chatEvents.message).toEqual({ id: sent.data?.sendMessage.id, content: "to the group" });
+    expect((await queue.next()).chatEvents).toMatchObject({
+      __typename: "GroupChangedEvent",
+      removedMe: index === 0,
+      message: { system: { action: "MEMBER_REMOVED" } },
+    });
+  }
+  await Promise.all(queues.map((queue) => expectNothingMore(queue)));
+  for (const queue of queues) queue.dispose();
+});
+
 it("a duel invitation and its acceptance cross instances", async () => {
   const alice = await signUp(one);
   const bob = await signUp(two);

@@ -6,7 +6,7 @@ import pg from "pg";
 import { expect } from "vitest";
 import WebSocket from "ws";
 import { type App, createApp } from "../src/app.ts";
-import type { Config } from "../src/config.ts";
+import { type Config, DEFAULT_GROUP_MAX_MEMBERS } from "../src/config.ts";
 import { PRESENCE_DEFAULTS } from "../src/domains/presence/presence.settings.ts";
 import { DEFAULT_GRAPHQL_LIMITS } from "../src/graphql/armor.ts";
 import { DEFAULT_TRANSPORT_LIMITS } from "../src/graphql/transport-limits.ts";
@@ -87,6 +87,7 @@ export async function startServer(
     refreshTokenTtl: 3600,
     cookieSecure: false,
     invitationTtl: 300,
+    groupMaxMembers: DEFAULT_GROUP_MAX_MEMBERS,
     logLevel: (process.env.TEST_LOG_LEVEL ?? "silent") as Config["logLevel"],
     rateLimits: GENEROUS_RATE_LIMITS,
     graphqlLimits: DEFAULT_GRAPHQL_LIMITS,

@@ -129,6 +129,67 @@ describe("chatEvents: a message with its sender's profile and chat id", () => {
   });
 });
 
+describe("chatEvents in a group of 256 members: no query per member", () => {
+  const GROUP_CHAT = `subscription { chatEvents { __typename
+    ... on MessageSentEvent { chatId message { id chatId cursor kind content createdAt isRead senderBlockedByMe
+      sender { ${PROFILE} } } }
+  } }`;
+
+  /** Members without sessions, straight into the database (signing up 256 users would take a while). */
+  async function quietUsers(count: number): Promise<string[]> {
+    const names = Array.from({ length: count }, (_, i) => `quiet${i}_${Math.random().toString(36).slice(2, 8)}`);
+    await server.app.prisma.user.createMany({
+      data: names.map((name) => ({
+        username: name,
+        usernameKey: name,
+        email: `${name}@x.test`,
+        nickname: name,
+        nicknameKey: name,
+        passwordHash: "x",
+      })),
+    });
+    return names;
+  }
+
+  /** One socket for each of `listeners`; the queries run from the send until each socket had the message. */
+  async function sendHeardBy(sender: TestUser, chatId: string, listeners: TestUser[]) {
+    const sockets = await Promise.all(listeners.map((listener) => subscribed(listener, 1, GROUP_CHAT)));
+    await server.app.services.presence.settled();
+    let events: ReturnType<typeof field>[] = [];
+    const run = await counted(async () => {
+      await gql(server, SEND, { c: chatId, t: "to all" }, sender);
+      events = (await Promise.all(sockets.map((socket) => socket.queues[0]?.next()))).map((event) =>
+        field(event ?? {}),
+      );
+    });
+    await Promise.all(sockets.map((socket) => socket.close()));
+    return { queries: run, events };
+  }
+
+  it("a send costs the same whether 1 or 8 members listen, with the viewer's block flag", async () => {
+    const [sender, ...listeners] = await users(9);
+    await Promise.all([sender, ...listeners].map((user) => as(user, "{ me { id } }")));
+    const quiet = await quietUsers(256 - 9);
+    const usernames = [...listeners.map((user) => user.username), ...quiet];
+    const group = await server.app.services.groups.createGroup(sender.id, "everyone", usernames);
+    expect(await server.app.prisma.chatMember.count({ where: { chatId: group.id } })).toBe(256);
+    await as(listeners[0] as TestUser, "mutation($u: String!) { blockUser(username: $u) { id } }", {
+      u: sender.username,
+    });
+
+    const one = await sendHeardBy(sender, group.id, listeners.slice(0, 1));
+    const eight = await sendHeardBy(sender, group.id, listeners);
+    // one batch of block flags for the event, however many members listen (its OR list grows with them)
+    const blockFlags = (queries: string[]) => queries.filter((query) => query.includes('"public"."blocks"'));
+    expect(blockFlags(eight.queries)).toHaveLength(1);
+    expect(blockFlags(one.queries)).toHaveLength(1);
+    const others = (queries: string[]) => sorted(queries.filter((query) => !query.includes('"public"."blocks"')));
+    expect(others(eight.queries)).toEqual(others(one.queries));
+    expect(eight.events.map((event) => event.message.senderBlockedByMe)).toEqual([true, ...Array(7).fill(false)]);
+    expect(eight.events.map((event) => event.message.isRead)).toEqual([true, ...Array(7).fill(false)]);
+  });
+});
+
 describe("chatEvents: reactions, edits and deletes, with the reactions a client shows", () => {
   const CHAT = `subscription { chatEvents { __typename
     ... on MessageSentEvent { message { id content isLiked editedAt deletedAt reactions { emoji count reactedByMe } } }

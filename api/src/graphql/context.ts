@@ -3,6 +3,7 @@ import type { ChatService } from "../domains/chat/chat.service.ts";
 import type { MessageEditsService } from "../domains/chat/edits/edits.service.ts";
 import type { ReactionsService } from "../domains/chat/reactions/reactions.service.ts";
 import type { GamesService } from "../domains/games/games.service.ts";
+import type { GroupsService } from "../domains/groups/groups.service.ts";
 import type { InvitationsService } from "../domains/invitations/invitations.service.ts";
 import type { NotificationsService } from "../domains/notifications/notifications.service.ts";
 import type { PresenceService } from "../domains/presence/presence.service.ts";
@@ -20,6 +21,7 @@ export interface Services {
   chat: ChatService;
   reactions: ReactionsService;
   messageEdits: MessageEditsService;
+  groups: GroupsService;
   notifications: NotificationsService;
   tournaments: TournamentsService;
   invitations: InvitationsService;
