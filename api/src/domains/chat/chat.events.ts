@@ -59,6 +59,11 @@ export interface MessagePayload {
   reactions?: ReactionCount[];
 }
 
+/** What a message just stored starts as: nobody read, liked, edited or reacted to it yet (events carry it). */
+export function newMessageState(): Pick<MessagePayload, "isRead" | "isLiked" | "editedAt" | "deletedAt" | "reactions"> {
+  return { isRead: false, isLiked: false, editedAt: null, deletedAt: null, reactions: [] };
+}
+
 export type ChatEvent =
   | { kind: "MESSAGE_SENT"; at: string; chatId: string; message: MessagePayload }
   | { kind: "MESSAGE_LIKED"; at: string; chatId: string; messageId: string; liked: boolean; byUserId: string }

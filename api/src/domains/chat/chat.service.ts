@@ -12,7 +12,7 @@ import type { ActivitySink } from "../presence/presence.service.ts";
 import { eitherBlocked } from "../users/blocks.ts";
 import type { UsersService } from "../users/users.service.ts";
 import { publicUserSelect } from "../users/users.service.ts";
-import { type ChatEvent, type MessagePayload, publishChatEvent } from "./chat.events.ts";
+import { type ChatEvent, type MessagePayload, newMessageState, publishChatEvent } from "./chat.events.ts";
 import { chatPair, isMember, memberWhere, myMembership } from "./chat.members.ts";
 import { loadMessagePages, type PageRequest } from "./message-pages.ts";
 import { type BatchObserver, MessageWriter, type WriterLimits } from "./message-writer.ts";
@@ -199,11 +199,7 @@ export class ChatService {
       content,
       clientTimestamp,
       createdAt: written.createdAt.toISOString(),
-      isRead: false,
-      isLiked: false,
-      editedAt: null,
-      deletedAt: null,
-      reactions: [],
+      ...newMessageState(),
     };
     await this.publish(written.memberIds, { kind: "MESSAGE_SENT", at: message.createdAt, chatId, message });
     return message;
