@@ -153,6 +153,30 @@ describe("deleteMessage", () => {
   });
 });
 
+describe("deleteMessage in a group", () => {
+  it("the owner and admins may delete any message; a member only their own", async () => {
+    const [owner, admin, member, other] = await users(4);
+    const group = await server.app.services.groups.createGroup(owner.id, "club", [
+      admin.username,
+      member.username,
+      other.username,
+    ]);
+    const ROLE = `mutation($c: ID!, $u: String!) { setMemberRole(chatId: $c, username: $u, role: ADMIN) { id } }`;
+    await as(owner, ROLE, { c: group.id, u: admin.username });
+    const send = async (user: TestUser, text: string) =>
+      (await as(user, SEND, { c: group.id, t: text })).sendMessage.id as string;
+    const [first, second, third] = [await send(other, "one"), await send(other, "two"), await send(owner, "three")];
+    const error = await refused(member, DELETE, { m: first }, "FORBIDDEN");
+    expect(error?.message).toMatch("owner and admins");
+    await refused(member, DELETE, { m: third }, "FORBIDDEN");
+    expect((await as(admin, DELETE, { m: first })).deleteMessage).toMatchObject({ content: "" });
+    expect((await as(owner, DELETE, { m: second })).deleteMessage).toMatchObject({ content: "" });
+    expect((await as(admin, DELETE, { m: third })).deleteMessage).toMatchObject({ content: "" });
+    const mine = await send(member, "mine");
+    expect((await as(member, DELETE, { m: mine })).deleteMessage.deletedAt).not.toBeNull();
+  });
+});
+
 describe("live events", () => {
   it("an edit and a delete reach both members' sockets; repeats send nothing", async () => {
     const { alice, bob, chatId, send } = await conversation();
