@@ -5,6 +5,7 @@ import type { Config } from "./config.ts";
 import { ChatService } from "./domains/chat/chat.service.ts";
 import { MessageEditsService } from "./domains/chat/edits/edits.service.ts";
 import { ReactionsService } from "./domains/chat/reactions/reactions.service.ts";
+import { ReceiptsService } from "./domains/chat/receipts/receipts.service.ts";
 import { GamesService } from "./domains/games/games.service.ts";
 import { GroupsService } from "./domains/groups/groups.service.ts";
 import { InvitationsService } from "./domains/invitations/invitations.service.ts";
@@ -110,6 +111,7 @@ export async function createApp(
     chat,
     reactions: new ReactionsService(db.prisma, bus, chat, presence),
     messageEdits: new MessageEditsService(db.prisma, bus, chat),
+    receipts: new ReceiptsService(db.prisma, bus, chat, limits, config.rateLimits.deliveryEvent.duration * 1000),
     invitations: new InvitationsService(db.prisma, bus, users, limits, notifications, {
       ttlMs: config.invitationTtl * 1000,
     }),

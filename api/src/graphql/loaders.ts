@@ -2,6 +2,8 @@ import type { PrismaClient } from "@parley/db";
 import DataLoader from "dataloader";
 import type { ReactionCount } from "../domains/chat/reactions/reactions.events.ts";
 import { loadReactionCounts, type ReactionKey } from "../domains/chat/reactions/reactions.store.ts";
+import type { MemberPosition } from "../domains/chat/receipts/receipts.rules.ts";
+import { loadPositions } from "../domains/chat/receipts/receipts.store.ts";
 import { blocksBetween } from "../domains/users/blocks.ts";
 
 export interface BlockFlags {
@@ -14,6 +16,8 @@ export interface Loaders {
   blockFlags: { load(peerId: string): Promise<BlockFlags> };
   /** a message's reactions as the viewer sees them */
   reactions: { load(messageId: string): Promise<ReactionCount[]> };
+  /** every member's delivery and read positions in a chat (the same for every viewer) */
+  positions: { load(chatId: string): Promise<MemberPosition[]> };
 }
 
 /**
@@ -33,6 +37,7 @@ interface Pair {
 interface Shared {
   blocks: DataLoader<Pair, BlockFlags>;
   reactions: DataLoader<ReactionKey, ReactionCount[]>;
+  positions: DataLoader<string, MemberPosition[]>;
 }
 
 const sharedLoaders = new WeakMap<PrismaClient, Shared>();
@@ -43,6 +48,7 @@ function sharedFor(prisma: PrismaClient): Shared {
     shared = {
       blocks: new DataLoader((pairs) => loadBlockFlags(prisma, pairs), processWide()),
       reactions: new DataLoader((keys) => loadReactionCounts(prisma, keys), processWide()),
+      positions: new DataLoader((chatIds) => loadPositions(prisma, chatIds), processWide()),
     };
     sharedLoaders.set(prisma, shared);
   }
@@ -63,6 +69,7 @@ export function createLoaders(prisma: PrismaClient, viewerId: string | undefined
       // without a viewer nothing is "mine"; messages are reached only through a viewer's chats anyway
       load: (messageId) => shared.reactions.load({ messageId, viewerId: viewerId ?? NO_VIEWER }),
     },
+    positions: shared.positions,
   };
 }
 

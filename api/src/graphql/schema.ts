@@ -6,6 +6,7 @@ import "../domains/chat/chat.schema.ts";
 import "../domains/chat/chat-events.schema.ts";
 import "../domains/chat/reactions/reactions.schema.ts";
 import "../domains/chat/edits/edits.schema.ts";
+import "../domains/chat/receipts/receipts.schema.ts";
 import "../domains/groups/groups.schema.ts";
 import "../domains/notifications/notifications.schema.ts";
 import "../domains/tournaments/tournaments.schema.ts";

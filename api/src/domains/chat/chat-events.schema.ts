@@ -6,6 +6,7 @@ import { type ChatEvent, chatEventsOf } from "./chat.events.ts";
 import { MessageRef } from "./chat.schema.ts";
 import { MessageDeletedEventRef, MessageEditedEventRef } from "./edits/edits.events.schema.ts";
 import { ReactionEventRef } from "./reactions/reactions.events.schema.ts";
+import { DeliveryEventRef } from "./receipts/receipts.events.schema.ts";
 
 type EventOf<K extends ChatEvent["kind"]> = Extract<ChatEvent, { kind: K }>;
 
@@ -94,6 +95,7 @@ const ChatEventRef = eventUnion<ChatEvent>("ChatEvent", {
   MESSAGE_REACTION: ReactionEventRef,
   MESSAGE_EDITED: MessageEditedEventRef,
   MESSAGE_DELETED: MessageDeletedEventRef,
+  DELIVERY: DeliveryEventRef,
 });
 
 builder.subscriptionFields((t) => ({

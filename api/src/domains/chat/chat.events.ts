@@ -3,6 +3,8 @@ import { inboxEvents, type KindSet, publishToInboxes } from "../../realtime/inbo
 import type { PublicUser } from "../users/users.service.ts";
 import type { MessageDeletedEvent, MessageEditedEvent } from "./edits/edits.events.ts";
 import type { ReactionCount, ReactionEvent } from "./reactions/reactions.events.ts";
+import type { DeliveryEvent } from "./receipts/receipts.events.ts";
+import { nobodyYet, type ReceiptSummary } from "./receipts/receipts.rules.ts";
 
 export type ChatKindName = "DIRECT" | "GROUP";
 export type MemberRoleName = "OWNER" | "ADMIN" | "MEMBER";
@@ -57,11 +59,16 @@ export interface MessagePayload {
   deletedAt: string | null;
   /** the reactions as the payload's one viewer sees them, when known (none on a new message); else loaded */
   reactions?: ReactionCount[];
+  /** delivery and read counts and status, when known (nobody yet, on a new message); else loaded */
+  receipts?: ReceiptSummary;
 }
 
 /** What a message just stored starts as: nobody read, liked, edited or reacted to it yet (events carry it). */
-export function newMessageState(): Pick<MessagePayload, "isRead" | "isLiked" | "editedAt" | "deletedAt" | "reactions"> {
-  return { isRead: false, isLiked: false, editedAt: null, deletedAt: null, reactions: [] };
+export function newMessageState(): Pick<
+  MessagePayload,
+  "isRead" | "isLiked" | "editedAt" | "deletedAt" | "reactions" | "receipts"
+> {
+  return { isRead: false, isLiked: false, editedAt: null, deletedAt: null, reactions: [], receipts: nobodyYet() };
 }
 
 export type ChatEvent =
@@ -84,7 +91,8 @@ export type ChatEvent =
   | { kind: "GROUP_DELETED"; at: string; chatId: string; byUserId: string }
   | ReactionEvent
   | MessageEditedEvent
-  | MessageDeletedEvent;
+  | MessageDeletedEvent
+  | DeliveryEvent;
 
 const CHAT_KINDS: KindSet<ChatEvent> = {
   MESSAGE_SENT: true,
@@ -97,6 +105,7 @@ const CHAT_KINDS: KindSet<ChatEvent> = {
   MESSAGE_REACTION: true,
   MESSAGE_EDITED: true,
   MESSAGE_DELETED: true,
+  DELIVERY: true,
 };
 
 /** To each member's inbox (every socket of theirs). Never throws: failures are logged. */

@@ -364,7 +364,7 @@ export function checkContent(content: string): void {
 }
 
 /** A cursor is a message's seq: up to 9 digits. */
-const MAX_SEQ = 999_999_999;
+export const MAX_SEQ = 999_999_999;
 
 export function parseCursor(cursor: string, field: string): number {
   if (!/^\d{1,9}$/.test(cursor)) throw badInput(`${field} is not a valid cursor.`, field);
