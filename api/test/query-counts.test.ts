@@ -3,7 +3,7 @@
 // delivering one event to K sockets costs the same whatever K, and nothing once it is published.
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publishChatEvent } from "../src/domains/chat/chat.events.ts";
+import { newMessageState, publishChatEvent } from "../src/domains/chat/chat.events.ts";
 import { publishInvitationEvent } from "../src/domains/invitations/invitations.events.ts";
 import { publishNotificationEvent } from "../src/domains/notifications/notifications.events.ts";
 import { publishPresence } from "../src/domains/presence/presence.events.ts";
@@ -289,6 +289,79 @@ describe("chatEvents: reactions, edits and deletes, with the reactions a client 
           { emoji: "👍", count: 1, reactedByMe: false },
         ],
       });
+    }
+  });
+});
+
+describe("chatEvents and pages: receipts", () => {
+  const CHAT = `subscription { chatEvents { __typename
+    ... on MessageSentEvent { message { id status receipts { deliveredCount readCount } } }
+    ... on DeliveryEvent { chatId byUserId deliveredCursor readCursor }
+  } }`;
+  const DELIVERED = "mutation($c: ID!) { markDelivered(chatId: $c) { deliveredCursor } }";
+
+  it("a DeliveryEvent costs the same whatever the number of sockets; published ones and new messages nothing", async () => {
+    const runs = [];
+    for (const k of [1, 8]) {
+      const [alice, bob] = await pair();
+      const chatId = await openChat(server, bob, alice.username);
+      await gql(server, SEND, { c: chatId, t: "hi" }, bob);
+      runs.push(await deliveryTo(bob, k, CHAT, () => as(alice, DELIVERED, { c: chatId })));
+    }
+    const [one, eight] = runs as [Awaited<ReturnType<typeof deliveryTo>>, Awaited<ReturnType<typeof deliveryTo>>];
+    expect(sorted(eight.queries)).toEqual(sorted(one.queries));
+    expect(eight.events[7]).toMatchObject({ __typename: "DeliveryEvent", deliveredCursor: "1" });
+
+    const [alice, bob] = await pair();
+    const chatId = await openChat(server, bob, alice.username);
+    const published = await deliveryTo(bob, 8, CHAT, () =>
+      publishChatEvent(server.app.bus, [bob.id], {
+        kind: "DELIVERY",
+        at: at(),
+        chatId,
+        byUserId: alice.id,
+        deliveredSeq: 3,
+        readSeq: 2,
+      }),
+    );
+    expect(published.queries).toEqual([]);
+    expect(published.events[7]).toMatchObject({ deliveredCursor: "3", readCursor: "2" });
+
+    await gql(server, SEND, { c: chatId, t: "first" }, bob);
+    const payload = await server.app.services.chat.lastMessage(bob.id, chatId);
+    if (!payload) throw new Error("no message");
+    const fresh = await deliveryTo(bob, 8, CHAT, () =>
+      publishChatEvent(server.app.bus, [bob.id], {
+        kind: "MESSAGE_SENT",
+        at: at(),
+        chatId,
+        message: { ...payload, ...newMessageState() },
+      }),
+    );
+    expect(fresh.queries).toEqual([]); // a new message's status and counts come with it
+    expect(fresh.events[7]).toMatchObject({ message: { status: "SENT", receipts: { deliveredCount: 0 } } });
+  });
+
+  it("a page's statuses and counts cost one batch, for 1 message as for 10", async () => {
+    const PAGE = `query($c: ID!) { chat(id: $c) { messages(first: 20) { nodes { id status
+      receipts { deliveredCount readCount } } } } }`;
+    async function pageOf(messages: number) {
+      const [alice, bob] = await pair();
+      const chatId = await openChat(server, bob, alice.username);
+      for (let i = 0; i < messages; i++) await gql(server, SEND, { c: chatId, t: `m${i}` }, alice);
+      await as(bob, DELIVERED, { c: chatId });
+      await server.app.services.presence.settled();
+      let page: any;
+      const run = await counted(async () => {
+        page = await as(alice, PAGE, { c: chatId });
+      });
+      return { queries: run, nodes: page.chat.messages.nodes };
+    }
+    const one = await pageOf(1);
+    const ten = await pageOf(10);
+    expect(ten.queries.length).toBe(one.queries.length);
+    for (const node of ten.nodes) {
+      expect(node).toMatchObject({ status: "DELIVERED", receipts: { deliveredCount: 1, readCount: 0 } });
     }
   });
 });
