@@ -101,9 +101,11 @@ describe("a DIRECT chat", () => {
     ]);
     expect((await statuses(bob, chatId)).map(([, status]) => status)).toEqual([null, null, null]);
 
-    await as(bob, READ, { c: chatId }); // a read implies delivery
-    expect((await statuses(alice, chatId)).map(([, status]) => status)).toEqual(["READ", "READ", "READ"]);
+    // past the newest message: up to the newest message
     expect((await as(bob, DELIVERED, { c: chatId, u: "999999" })).markDelivered.deliveredCursor).toBe(cursors[2]);
+    expect((await statuses(alice, chatId)).map(([, status]) => status)).toEqual(["READ", "DELIVERED", "DELIVERED"]);
+    await as(bob, READ, { c: chatId });
+    expect((await statuses(alice, chatId)).map(([, status]) => status)).toEqual(["READ", "READ", "READ"]);
   });
 
   it("is FORBIDDEN to a non-member, NOT_FOUND for an unknown chat, BAD_USER_INPUT for a bad cursor", async () => {
