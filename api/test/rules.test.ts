@@ -69,15 +69,26 @@ describe("the block rule", () => {
 describe("the participant rule: membership", () => {
   it("isMember (TS), memberWhere (Prisma) and memberSql (SQL) answer alike", async () => {
     const { prisma } = server.app;
+    const group = await server.app.services.groups.createGroup(user(4).id, "rules", [
+      user(0).username,
+      user(2).username,
+    ]);
+    await server.app.services.groups.removeMember(user(4).id, group.id, user(2).username);
     const chatIds = [
       await openChat(server, user(0), user(1).username),
       await openChat(server, user(3), user(2).username),
+      group.id,
     ];
+    const expectedMembers = new Map([
+      [chatIds[0], [user(0).id, user(1).id]],
+      [chatIds[1], [user(3).id, user(2).id]],
+      [group.id, [user(4).id, user(0).id]], // user 2 was removed
+    ]);
     for (const chatId of chatIds) {
       const chat = await prisma.chat.findUniqueOrThrow({ where: { id: chatId }, include: { members: true } });
       for (const index of [0, 1, 2, 3, 4]) {
         const userId = user(index).id;
-        const expected = [chat.userAId, chat.userBId].includes(userId);
+        const expected = expectedMembers.get(chatId)?.includes(userId) ?? false;
         const [row] = await prisma.$queryRawUnsafe<{ member: boolean }[]>(
           `SELECT ${memberSql("c", "$2::uuid")} AS member FROM chats c WHERE c.id = $1::uuid`,
           chatId,

@@ -25,12 +25,13 @@ const CHAT = [1, 2, 3, 4].map((n) => `10000000-0000-4000-8000-00000000000${n}`);
 /** [chat, seq, sender index, is_read, is_really_read, is_liked] */
 type Row = [number, number, number, boolean, boolean, boolean];
 const MESSAGES: Row[] = [
-  // chat 0 (u0, u1): u1 read 1, not 3, then 4 out of order; u0 read 2, not 5
+  // chat 0 (u0, u1): u1 read 1, not 3, then 4 out of order, not 6; u0 read 2, not 5
   [0, 1, 0, true, true, true],
   [0, 2, 1, true, true, false],
   [0, 3, 0, false, false, false],
   [0, 4, 0, true, true, false],
   [0, 5, 1, false, false, false],
+  [0, 6, 0, false, false, false],
   // chat 1 (u0, u2): a block marked 1 read, u0 never read it; 2 really read
   [1, 1, 2, true, false, false],
   [1, 2, 2, true, true, false],
