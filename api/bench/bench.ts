@@ -19,7 +19,7 @@ const { values: flags } = parseArgs({
     duration: { type: "string", default: "10" },
     repeat: { type: "string", default: "1" },
     prime: { type: "string", default: "3" },
-    targets: { type: "string", default: "relay,parley" },
+    targets: { type: "string" },
     "sockets-per-user": { type: "string", default: "1" },
     "cpu-prof": { type: "string" },
     api: { type: "string" },
@@ -36,7 +36,12 @@ const duration = Number(flags.duration);
 const repeat = int(flags.repeat, "--repeat");
 const defaultRates = mode === "embedded" ? "100,250,500,750,1000,1500" : "500,1000,1500,2000,3000,4000";
 const rates = (flags.rates ?? defaultRates).split(",").map(Number);
-const targetNames = flags.targets.split(",").map((name) => oneOf(name, ["relay", "parley"] as const, "--targets"));
+// The bridge (legacy /ws/events/ clients) speaks chat only: pairs and sweep.
+const chatCase = benchCase === "pairs" || benchCase === "sweep";
+const targetNames = (flags.targets ?? (chatCase ? "relay,parley,bridge" : "relay,parley"))
+  .split(",")
+  .map((name) => oneOf(name, ["relay", "parley", "bridge"] as const, "--targets"));
+if (!chatCase && targetNames.includes("bridge")) throw new Error("--targets bridge: only with --case pairs or sweep");
 const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 const hardStop = setTimeout(() => {
@@ -101,9 +106,13 @@ const line = (f: PairsFigures) =>
 
 const results: TargetResult[] = [];
 for (const name of targetNames) {
-  log(`starting ${name === "relay" ? "the ws relay" : `Parley (${mode})`}`);
+  log(
+    `starting ${name === "relay" ? "the ws relay" : `Parley (${mode})${name === "bridge" ? " for the bridge" : ""}`}`,
+  );
   const nodeArgs = flags["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${flags["cpu-prof"]}`] : [];
-  const target = name === "relay" ? await startRelay() : await startParley({ mode, apiDir: flags.api, nodeArgs });
+  const legacy = name === "bridge";
+  const target =
+    name === "relay" ? await startRelay() : await startParley({ mode, apiDir: flags.api, nodeArgs, legacy });
   try {
     results.push(await measure(target));
   } finally {
@@ -162,11 +171,21 @@ function idleOf(r: TargetResult) {
 
 const relay = results.find((r) => r.name === "ws relay");
 const others = results.filter((r) => r !== relay);
-const header = ["", ...results.map((r) => r.name), ...(relay ? others.map((r) => `${r.name} / relay`) : [])];
+// The bridge's target (issue 8): its p99 at most 1.25× the GraphQL path's at the same offered rate.
+const graphqlPath = results.find((r) => r.name.startsWith("parley"));
+const bridgePath = results.find((r) => r.name.startsWith("bridge"));
+const bridgeVsGraphql = graphqlPath && bridgePath ? [[bridgePath, graphqlPath] as const] : [];
+const header = [
+  "",
+  ...results.map((r) => r.name),
+  ...(relay ? others.map((r) => `${r.name} / relay`) : []),
+  ...bridgeVsGraphql.map(() => "bridge / graphql"),
+];
 const table = rows.map(([label, pick]) => [
   label,
   ...results.map((r) => show(pick(r))),
   ...(relay ? others.map((r) => ratio(pick(r), pick(relay))) : []),
+  ...bridgeVsGraphql.map(([b, g]) => ratio(pick(b), pick(g), 2)),
 ]);
 const widths = header.map((_, i) => Math.max(...[header, ...table].map((row) => (row[i] ?? "").length)));
 const format = (row: string[]) =>
@@ -180,6 +199,10 @@ const title =
         ? `presence broadcast to ${n}, ${rate} events/s for ${duration} s, median of ${repeat}`
         : `idle: ${n} authenticated sockets`;
 console.log(`\n${title} (Parley ${mode})\n${format(header)}\n${table.map(format).join("\n")}`);
+for (const [b, g] of bridgeVsGraphql) {
+  const p99 = (r: TargetResult) => med(r, (p) => p.latency_ms.p99);
+  if (benchCase === "pairs") console.log(`bridge p99 / graphql p99: ${ratio(p99(b), p99(g), 2)} (target ≤ 1.25×)`);
+}
 for (const r of results) {
   const persisted = "persisted" in r.result ? r.result.persisted : null;
   if (persisted) console.log(`${r.name}: ${persisted.stored} of ${persisted.sent} messages stored`);
@@ -210,9 +233,9 @@ process.exit(lostMessages ? 1 : 0);
 function show(value: number | null | undefined) {
   return value === null || value === undefined || Number.isNaN(value) ? "–" : String(round(value, 2));
 }
-function ratio(value: number | null | undefined, floor: number | null | undefined) {
+function ratio(value: number | null | undefined, floor: number | null | undefined, digits = 1) {
   if (value == null || floor == null || Number.isNaN(value) || Number.isNaN(floor) || floor === 0) return "–";
-  return `${round(value / floor, 1)}×`;
+  return `${round(value / floor, digits)}×`;
 }
 function int(value: string, name: string) {
   const x = Number(value);

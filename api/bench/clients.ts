@@ -1,5 +1,6 @@
 // One benchmark socket: hand-rolled frames on the same `ws` client for every server, so the client's own cost is
 // the same whatever it measures. Parley: graphql-transport-ws, Bearer token in connectionParams. Relay: relay.ts.
+// Bridge: the legacy /ws/events/ socket, `access_token` cookie, `new_message` frames echoed to both users.
 import WebSocket from "ws";
 import type { Target } from "./targets.ts";
 
@@ -24,6 +25,7 @@ export class BenchSocket {
   #ops = 0;
   #acks = new Map<string, number>(); // parley: operation id -> send time
   #relayAcks: number[] = []; // relay: send times, acked in order
+  #legacyAcks = new Map<string, number>(); // bridge: timestamp -> send time, acked by the sender's own echo
   #waiting = new Map<string, () => void>(); // "chat" | "presence" | "joined" -> resolve
   closing = false;
   /** performance.now() at "open": where a Parley user's presence starts (its connection_init goes out) */
@@ -35,14 +37,18 @@ export class BenchSocket {
     readonly handlers: Handlers,
     /** Parley access token (relay: unused) */
     readonly token = "",
+    /** bridge: tells the echo of an own message (the ack) from a peer's message */
+    readonly username = "",
   ) {}
 
   /** Opens the socket; Parley: resolves at connection_ack (authenticated). */
   connect(timeoutMs = 20_000): Promise<void> {
     return new Promise((resolve, reject) => {
       const parley = this.target.kind === "parley";
+      const legacy = this.target.kind === "bridge";
       const ws = new WebSocket(this.target.wsUrl, parley ? "graphql-transport-ws" : undefined, {
         perMessageDeflate: false,
+        headers: legacy ? { cookie: `access_token=${this.token}` } : {},
       });
       this.#ws = ws;
       const timer = setTimeout(() => {
@@ -70,6 +76,7 @@ export class BenchSocket {
         const text = data.toString();
         try {
           if (parley) this.#onParley(JSON.parse(text));
+          else if (legacy) this.#onLegacy(JSON.parse(text));
           else this.#onRelay(JSON.parse(text));
         } catch (error) {
           this.handlers.error(`socket ${this.index}: ${String(error)} in ${text.slice(0, 200)}`);
@@ -78,8 +85,9 @@ export class BenchSocket {
     });
   }
 
-  /** Parley: chatEvents until its StreamReadyEvent. Relay: joins the pair's room. */
+  /** Parley: chatEvents until its StreamReadyEvent. Relay: joins the pair's room. Bridge: subscribed at connect. */
   subscribeChat(room: string): Promise<void> {
+    if (this.target.kind === "bridge") return Promise.resolve();
     return this.#until("chat", () => {
       if (this.target.kind === "parley") this.#raw({ id: "chat", type: "subscribe", payload: { query: CHAT_EVENTS } });
       else this.#raw({ action: "join", data: { room } });
@@ -88,7 +96,7 @@ export class BenchSocket {
 
   /** Parley: presenceEvents until its StreamReadyEvent. Relay: every socket gets presence already. */
   subscribePresence(): Promise<void> {
-    if (this.target.kind === "relay") return Promise.resolve();
+    if (this.target.kind !== "parley") return Promise.resolve();
     return this.#until("presence", () =>
       this.#raw({ id: "presence", type: "subscribe", payload: { query: PRESENCE_EVENTS } }),
     );
@@ -105,6 +113,10 @@ export class BenchSocket {
         type: "subscribe",
         payload: { query: SEND_MESSAGE, variables: { c: chat, t: TEXT, ts: `${seq}:${sentAt}` } },
       });
+    } else if (this.target.kind === "bridge") {
+      const timestamp = `${seq}:${sentAt}`;
+      this.#legacyAcks.set(timestamp, measured ? sentAt : -1);
+      this.#raw({ action: "new_message", data: { chat_id: chat, content: TEXT, timestamp } });
     } else {
       this.#relayAcks.push(measured ? sentAt : -1);
       this.#raw({ action: "send", data: { room: chat, body: { seq, ts: sentAt, text: TEXT } } });
@@ -118,7 +130,7 @@ export class BenchSocket {
   }
 
   get pendingAcks() {
-    return this.#acks.size + this.#relayAcks.length;
+    return this.#acks.size + this.#relayAcks.length + this.#legacyAcks.size;
   }
 
   close() {
@@ -177,6 +189,20 @@ export class BenchSocket {
     const ok = !frame.payload?.errors;
     if (!ok) this.handlers.error(`sendMessage: ${JSON.stringify(frame.payload.errors).slice(0, 300)}`);
     this.handlers.ack(sentAt, ok);
+  }
+
+  #onLegacy(frame: { action: string; data?: any }) {
+    if (frame.action !== "new_message") return;
+    const stamp: string = frame.data?.timestamp ?? "";
+    const colon = stamp.indexOf(":");
+    if (colon < 0) return this.handlers.error(`socket ${this.index}: unexpected ${JSON.stringify(frame)}`);
+    if (frame.data.sender !== this.username) {
+      return this.handlers.chat(this.index, Number(stamp.slice(0, colon)), Number(stamp.slice(colon + 1)));
+    }
+    const sentAt = this.#legacyAcks.get(stamp);
+    if (sentAt === undefined) return; // the echo on another socket of the sender
+    this.#legacyAcks.delete(stamp);
+    this.handlers.ack(sentAt, true);
   }
 
   #onRelay(frame: { action: string; data?: any }) {

@@ -70,7 +70,7 @@ export async function openPairs(target: Target, n: number, log: (line: string) =
       if (samples.length < 5) samples.push(text);
     },
   };
-  const sockets = users.map((user: BenchUser, i) => new BenchSocket(i, target, handlers, user.token));
+  const sockets = users.map((user: BenchUser, i) => new BenchSocket(i, target, handlers, user.token, user.username));
   await pool(n, 50, async (i) => {
     await sockets[i]!.connect();
     await sockets[i]!.subscribeChat(chats[i >> 1]!);

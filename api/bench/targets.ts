@@ -10,9 +10,10 @@ import { sleep } from "./stats.ts";
 export type Mode = "shared" | "embedded";
 
 export interface Target {
-  /** "ws relay", "parley shared", "parley embedded" */
+  /** "ws relay", "parley shared", "parley embedded", "bridge shared", "bridge embedded" */
   name: string;
-  kind: "relay" | "parley";
+  /** bridge: a Parley server measured through its legacy /ws/events/ socket */
+  kind: "relay" | "parley" | "bridge";
   wsUrl: string;
   httpUrl: string;
   pid: number;
@@ -66,9 +67,16 @@ export interface ParleyOptions {
   apiDir?: string | undefined;
   /** node flags for the server, e.g. ["--cpu-prof", "--cpu-prof-dir=…"] (not allowed in NODE_OPTIONS) */
   nodeArgs?: string[];
+  /** measure the legacy path: clients on /ws/events/ instead of /graphql */
+  legacy?: boolean;
 }
 
-export async function startParley({ mode, apiDir = benchApiDir, nodeArgs = [] }: ParleyOptions): Promise<Target> {
+export async function startParley({
+  mode,
+  apiDir = benchApiDir,
+  nodeArgs = [],
+  legacy = false,
+}: ParleyOptions): Promise<Target> {
   const port = await freePort();
   const run = `bench_${Date.now().toString(36)}_${process.pid}`;
   const database = mode === "shared" ? await createDatabase(run) : undefined;
@@ -102,9 +110,9 @@ export async function startParley({ mode, apiDir = benchApiDir, nodeArgs = [] }:
     throw error;
   }
   return {
-    name: `parley ${mode}`,
-    kind: "parley",
-    wsUrl: `ws://127.0.0.1:${port}/graphql`,
+    name: `${legacy ? "bridge" : "parley"} ${mode}`,
+    kind: legacy ? "bridge" : "parley",
+    wsUrl: legacy ? `ws://127.0.0.1:${port}/ws/events/` : `ws://127.0.0.1:${port}/graphql`,
     httpUrl: `http://127.0.0.1:${port}/graphql`,
     pid: child.pid!,
     databasePids: async () => (database ? database.backendPids() : []),

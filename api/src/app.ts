@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createBridge, staticSite } from "@parley/bridge";
 import { createDb, type Db, readMigrations } from "@parley/db";
 import type { Config } from "./config.ts";
 import { ChatService } from "./domains/chat/chat.service.ts";
@@ -29,6 +30,7 @@ import { countingRefusals, createMetrics, type Metrics } from "./infra/metrics.t
 import { createOriginPolicy } from "./infra/origin-policy.ts";
 import { createRateLimits } from "./infra/rate-limit.ts";
 import { createScheduler } from "./infra/scheduler.ts";
+import { inProcessExecutor } from "./legacy/in-process.ts";
 import { closeRedis, connectRedis, createEventBus, type EventBus } from "./realtime/event-bus.ts";
 import { withChannelPrefix } from "./realtime/topics.ts";
 
@@ -136,16 +138,43 @@ export async function createApp(
   const migrations = (await readMigrations()).map((migration) => migration.name);
   const checks = { ...databaseChecks(db.sql, migrations), ...(redis ? { redis: redisCheck(redis) } : {}) };
   const ops = { logger, drain, metrics, checks, metricsToken: config.metricsToken };
-  const server = createServer(
-    withOps(ops, (request, response) => cron(request, response) || void yoga(request, response)),
-  );
-  const ws = attachGraphqlWs(server, yoga, sessions, presence, {
+  const ws = attachGraphqlWs(yoga, sessions, presence, {
     originPolicy,
     limits: config.transportLimits,
     trustProxy: config.trustProxy,
   });
+  // The legacy /ws/events/ socket and /api/* endpoints, through the api's own graphql-ws server and yoga.
+  const bridge = createBridge({
+    executor: inProcessExecutor(ws.server, yoga, logger),
+    originPolicy,
+    maxBufferedBytes: config.transportLimits.maxBufferedBytes,
+    maxFrameLength: config.transportLimits.maxRequestBytes,
+    cookieSecure: config.cookieSecure,
+    logger,
+  });
+  // A legacy SPA build on the same origin (its URLs come from location.host): every GET that is not GraphQL.
+  const legacySite = config.legacyWebDir ? staticSite(config.legacyWebDir) : undefined;
+  const site: typeof bridge.handleRequest = (request, response) =>
+    legacySite !== undefined &&
+    (request.url ?? "").split("?")[0] !== yoga.graphqlEndpoint &&
+    legacySite(request, response);
+  const server = createServer(
+    withOps(
+      ops,
+      (request, response) =>
+        cron(request, response) ||
+        bridge.handleRequest(request, response) ||
+        site(request, response) ||
+        void yoga(request, response),
+    ),
+  );
+  server.on("upgrade", (request, socket, head) => {
+    if (!bridge.handleUpgrade(request, socket, head) && !ws.handleUpgrade(request, socket, head)) {
+      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    }
+  });
   metrics.watch({
-    openSockets: () => ws.wss.clients.size,
+    openSockets: () => ws.wss.clients.size + bridge.openSockets,
     liveSubscriptions: () => bus.activeSubscriptions(),
     writerQueueDepth: () => services.chat.writerLoad().queueDepth,
     publishStats: () => bus.publishStats(),
@@ -188,7 +217,7 @@ export async function createApp(
       await drainFor((config.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT_S) * 1000);
       await scheduler.stop();
       await presence.stop(); // this instance's socket records go: their users go offline unless connected elsewhere
-      await ws.close();
+      await Promise.all([ws.close(), bridge.close()]);
       await sessions.stop();
       server.closeAllConnections();
       await serverClosed;

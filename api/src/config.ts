@@ -92,6 +92,10 @@ const envSchema = z
     WS_MAX_BUFFERED_BYTES: positiveInt(DEFAULT_TRANSPORT_LIMITS.maxBufferedBytes),
     METRICS_TOKEN: z.string().optional(),
     SHUTDOWN_TIMEOUT: z.coerce.number().positive().max(600).default(DEFAULT_SHUTDOWN_TIMEOUT_S),
+    LEGACY_WEB_DIR: z
+      .string()
+      .optional()
+      .transform((value) => value || undefined),
   })
   .refine((env) => env.REFRESH_TOKEN_TTL > env.ACCESS_TOKEN_TTL, {
     path: ["REFRESH_TOKEN_TTL"],
@@ -136,6 +140,8 @@ export interface Config {
   metricsToken?: string | undefined;
   /** SHUTDOWN_TIMEOUT: seconds a graceful stop waits for running requests and sends */
   shutdownTimeout?: number;
+  /** LEGACY_WEB_DIR: a legacy SPA build served on this origin (static files, SPA fallback); unset: none */
+  legacyWebDir?: string | undefined;
 }
 
 /** Parses the environment once. Embedded mode keeps a generated JWT secret in the data directory. */
@@ -192,6 +198,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     },
     metricsToken: e.METRICS_TOKEN || undefined,
     shutdownTimeout: e.SHUTDOWN_TIMEOUT,
+    legacyWebDir: e.LEGACY_WEB_DIR && resolve(env.INIT_CWD ?? process.cwd(), e.LEGACY_WEB_DIR),
   };
 }
 

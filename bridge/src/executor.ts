@@ -1,5 +1,9 @@
+import type { IncomingMessage } from "node:http";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import type { ExecutionResult } from "graphql";
+import type { FormattedExecutionResult } from "graphql";
+
+/** What an operation gives back, as it travels (errors are formatted: message, path, extensions.code). */
+export type ExecutionResult<R> = FormattedExecutionResult<R>;
 
 /**
  * How the bridge reaches the GraphQL API. Two implementations: in-process (the api mounts the bridge and
@@ -24,17 +28,30 @@ export interface Operation<R, V> {
   variables: V;
 }
 
-/** What the API needs to know about the legacy client behind an operation. */
+/** What the API needs to know about the legacy client behind an operation. Build it with `httpOrigin(req)`. */
 export interface HttpOrigin {
   /** the legacy request's Cookie header, passed on as is */
   cookie: string | undefined;
-  /** Origin / Sec-Fetch-Site of the legacy request, so the API's origin policy sees them */
+  /** Host, Origin, Sec-Fetch-Site and X-Forwarded-For of the legacy request: the API's origin policy and its
+   * TRUST_PROXY rule for the client address see them as they would on a direct request */
   headers: Record<string, string | undefined>;
-  /** the legacy client's address (rate limits, activity) */
-  clientIp: string;
+  /** the address the legacy request came from (its socket's remote address) */
+  remoteAddress: string | undefined;
 }
 
 export interface UpgradeRequest extends HttpOrigin {}
+
+/** The headers of a legacy request the API's policies read (origin policy, client address). */
+const FORWARDED_HEADERS = ["host", "origin", "sec-fetch-site", "sec-fetch-mode", "referer", "x-forwarded-for"];
+
+export function httpOrigin(request: IncomingMessage): HttpOrigin {
+  const headers: Record<string, string | undefined> = {};
+  for (const name of FORWARDED_HEADERS) {
+    const value = request.headers[name];
+    headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return { cookie: request.headers.cookie, headers, remoteAddress: request.socket.remoteAddress };
+}
 
 export interface HttpResult<R> {
   result: ExecutionResult<R>;
@@ -47,8 +64,15 @@ export interface ApiSocket {
   /** the user it is authenticated as */
   readonly userId: string;
   execute<R, V>(operation: Operation<R, V>): Promise<ExecutionResult<R>>;
-  /** Starts a subscription; `onResult` gets every event. Returns the function that ends it. */
-  subscribe<R, V>(operation: Operation<R, V>, onResult: (result: ExecutionResult<R>) => void): () => void;
+  /**
+   * Starts a subscription; `onResult` gets every event, `onEnd` is called if the API ends it while the socket
+   * stays open (an error, its completion); the socket's own end is `closed`. Returns the function that ends it.
+   */
+  subscribe<R, V>(
+    operation: Operation<R, V>,
+    onResult: (result: ExecutionResult<R>) => void,
+    onEnd?: () => void,
+  ): () => void;
   /** Settles when the API closed the connection (session ended, shutdown) or `close()` was called. */
   readonly closed: Promise<{ code: number; reason: string }>;
   close(): void;

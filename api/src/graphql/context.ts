@@ -39,6 +39,12 @@ export interface Viewer {
   tokenExp: number;
 }
 
+/** A socket that outlives its access token (the in-process legacy bridge) acts in this session while it is live. */
+export interface SocketSession {
+  userId: string;
+  sessionId: string;
+}
+
 /** Per-operation context, the same for HTTP and WebSocket operations. */
 export interface Context {
   viewer: Viewer | null;
@@ -63,7 +69,7 @@ export type CookieJar = string[];
 
 export function requireViewer(ctx: Context): Viewer {
   if (ctx.viewer) return ctx.viewer;
-  throw unauthenticated(ctx.authProblem === "expired" ? "Your session has expired." : undefined);
+  throw ctx.authProblem === "expired" ? unauthenticated("Your session has expired.", "expired") : unauthenticated();
 }
 
 export function baseContext(

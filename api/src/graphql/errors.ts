@@ -18,7 +18,9 @@ export class ParleyError extends GraphQLError {
   }
 }
 
-export const unauthenticated = (message = "You must be logged in.") => new ParleyError("UNAUTHENTICATED", message);
+/** `reason: "expired"` when the token presented has expired (the legacy bridge words that case apart). */
+export const unauthenticated = (message = "You must be logged in.", reason?: "expired") =>
+  new ParleyError("UNAUTHENTICATED", message, reason ? { reason } : {});
 export const forbidden = (message: string) => new ParleyError("FORBIDDEN", message);
 export const notFound = (message: string) => new ParleyError("NOT_FOUND", message);
 export const conflict = (message: string, field?: string) =>

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import type { Sessions } from "../domains/users/sessions.ts";
 import { accessTokenFrom, readCookie } from "../infra/auth.ts";
@@ -6,7 +5,7 @@ import { clientAddress } from "../infra/client-address.ts";
 import { currentLogger, type Logger, operationLogger } from "../infra/logger.ts";
 import type { OriginPolicy } from "../infra/origin-policy.ts";
 import { armorPlugins, type GraphqlLimits } from "./armor.ts";
-import { baseContext, type Context, type Viewer } from "./context.ts";
+import { baseContext, type Context, type SocketSession, type Viewer } from "./context.ts";
 import { documentCache } from "./document-cache.ts";
 import { maskError } from "./errors.ts";
 import { schema } from "./schema.ts";
@@ -29,6 +28,8 @@ export type Deps = Pick<Context, "prisma" | "bus" | "services" | "cookieSecure">
 export interface WsInitialContext {
   transport: "ws";
   token: string | undefined;
+  /** instead of `token`, for a socket that outlives its token (graphql/ws.ts `outlivesToken`) */
+  session?: SocketSession;
   /** for the operation's log lines */
   socketId: string;
   operationId: string;
@@ -36,8 +37,8 @@ export interface WsInitialContext {
   clientIp: string;
 }
 
-/** Over HTTP, the node request yoga was called with (its socket has the remote address). */
-type HttpServerContext = { req?: IncomingMessage };
+/** Over HTTP, the node request yoga was called with (its socket has the remote address; the legacy bridge's too). */
+type HttpServerContext = { req?: { socket: { remoteAddress?: string } } };
 
 export type ParleyYoga = YogaServerInstance<Partial<WsInitialContext> & HttpServerContext, Context>;
 
@@ -73,7 +74,7 @@ export function createParleyYoga(deps: Deps): ParleyYoga {
         initial.transport === "ws"
           ? initial.token
           : accessTokenFrom({ authorization: initial.request.headers.get("authorization"), cookie });
-      const check = await deps.sessions.resolve(token);
+      const check = initial.session ? await deps.sessions.live(initial.session) : await deps.sessions.resolve(token);
       const viewer: Viewer | null = check.ok ? check.viewer : null;
       // An authenticated HTTP request is activity (protocol §7); operations on a socket are not. Not awaited.
       if (viewer && initial.transport !== "ws") deps.services.presence.activity(viewer.id);

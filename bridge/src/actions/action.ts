@@ -32,3 +32,12 @@ export interface LiveFeed<R> {
   operation: Operation<R, Record<string, never>>;
   frames(event: R, ctx: ActionContext): LegacyFrame[];
 }
+
+/** A LiveFeed of any result type, for a domain's list (`frames` is a method, so LiveFeed<R> fits). */
+export type AnyLiveFeed = LiveFeed<unknown>;
+
+/** One domain's part of the legacy socket: its actions and the feeds every socket holds. */
+export interface Domain {
+  actions: ActionTable;
+  feeds: AnyLiveFeed[];
+}

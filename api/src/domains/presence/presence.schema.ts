@@ -10,8 +10,11 @@ builder.objectField(UserRef, "isOnline", (t) =>
     description:
       "Has an open socket or was active recently (a request, a message, a like); idle for PRESENCE_INACTIVITY " +
       "(30 minutes by default) counts as offline.",
+    // the viewer is online by the operation itself (a request is activity, a socket a connection), even before
+    // the store has recorded it
     resolve: async (user, _args, ctx) =>
-      user.presence?.isOnline ?? (await ctx.services.presence.liveActivity(user.id)) !== null,
+      user.presence?.isOnline ??
+      (user.id === ctx.viewer?.id || (await ctx.services.presence.liveActivity(user.id)) !== null),
   }),
 );
 

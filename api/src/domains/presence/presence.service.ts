@@ -25,6 +25,9 @@ export type { PresenceSocket };
 /** users.last_activity is written at most once per interval per user and instance (plus once when going offline). */
 const PERSIST_INTERVAL_MS = 60_000;
 
+/** Ordering lists online-first reads at most this many online users (past it, the least recent count as offline). */
+const ONLINE_IDS_MAX = 10_000;
+
 export interface PresenceDeps {
   store: PresenceStore;
   prisma: PrismaClient;
@@ -123,6 +126,11 @@ export class PresenceService implements ActivitySink {
     const saved = stored ?? (await this.saved.load(userId));
     const unsaved = this.log.unsaved(userId) ?? 0;
     return unsaved > saved.getTime() ? new Date(unsaved) : saved;
+  }
+
+  /** Everyone online now (at most ONLINE_IDS_MAX, most recently active first): to list them first. */
+  async onlineIds(): Promise<string[]> {
+    return (await this.deps.store.onlineUsers(0, ONLINE_IDS_MAX)).ids;
   }
 
   /** Online users, most recently active first. */

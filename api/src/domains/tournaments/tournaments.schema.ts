@@ -3,7 +3,7 @@ import { builder } from "../../graphql/builder.ts";
 import { requireViewer } from "../../graphql/context.ts";
 import { GameSettingsInput, GameSettingsRef } from "../games/game-settings.schema.ts";
 import { parseGameSettings } from "../games/game-settings.ts";
-import { UserRef, userViewSelect } from "../users/users.schema.ts";
+import { MeRef, UserRef, userViewSelect } from "../users/users.schema.ts";
 import { MAX_ALIAS, MAX_TOURNAMENT_NAME } from "./tournaments.service.ts";
 
 export const TournamentStatusEnum = builder.enumType("TournamentStatus", {
@@ -65,3 +65,16 @@ builder.mutationFields((t) => ({
     resolve: (query, _root, args, ctx) => ctx.services.tournaments.close(requireViewer(ctx).id, args.id, query),
   }),
 }));
+
+builder.objectField(MeRef, "currentTournament", (t) =>
+  t.prismaField({
+    type: TournamentRef,
+    nullable: true,
+    description: "The open or ongoing tournament I hold an active place in, or null.",
+    resolve: (query, user, _args, ctx) =>
+      ctx.prisma.tournament.findFirst({
+        ...query,
+        where: { status: { in: ["OPEN", "ONGOING"] }, participants: { some: { userId: user.id, status: "ACTIVE" } } },
+      }),
+  }),
+);

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@parley/db";
 import { LRUCache } from "lru-cache";
-import type { Viewer } from "../../graphql/context.ts";
+import type { SocketSession, Viewer } from "../../graphql/context.ts";
 import type { TokenService } from "../../infra/auth.ts";
 import type { Logger } from "../../infra/logger.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
@@ -55,6 +55,15 @@ export class Sessions {
     const { userId, sessionId, exp } = check.claims;
     if ((await this.#users.fetch(sessionId)) !== userId) return { ok: false, reason: "invalid" };
     return { ok: true, viewer: { id: userId, sessionId, tokenExp: exp } };
+  }
+
+  /**
+   * For a socket that outlives its access token (protocol §1.4): its session must still be live. `tokenExp` is
+   * 0, since no token bounds it.
+   */
+  async live({ userId, sessionId }: SocketSession): Promise<ViewerCheck> {
+    if ((await this.#users.fetch(sessionId)) !== userId) return { ok: false, reason: "invalid" };
+    return { ok: true, viewer: { id: userId, sessionId, tokenExp: 0 } };
   }
 
   /** Calls `onEnd` when the session ends, on whichever instance; returns the way to stop watching. */

@@ -1,8 +1,9 @@
 import { roomFor } from "../../graphql/bounds.ts";
 import { builder } from "../../graphql/builder.ts";
-import { requireViewer } from "../../graphql/context.ts";
+import { type Context, requireViewer } from "../../graphql/context.ts";
 import { pageArgs, pageWindow } from "../../graphql/pagination.ts";
 import type { CarriedPresence } from "../presence/presence.events.ts";
+import { profileFacts } from "./profile-facts.ts";
 import { DEFAULT_AVATAR, type PublicUser, publicUserSelect } from "./users.service.ts";
 import { NICKNAME_MAX, USERNAME_MAX } from "./users.validation.ts";
 
@@ -36,8 +37,33 @@ export const UserRef = builder.objectRef<UserView>("User").implement({
       description: "This user blocked the viewer.",
       resolve: async (user, _args, ctx) => (await ctx.loaders.blockFlags.load(user.id)).hasBlockedMe,
     }),
+    joinedAt: t.field({
+      type: "DateTime",
+      description: "When the account was created.",
+      resolve: async (user, _args, ctx) => (await profileFacts(ctx.prisma, ctx.viewer?.id, user.id)).joinedAt,
+    }),
+    friendCount: t.int({
+      description: "How many users this user follows.",
+      resolve: async (user, _args, ctx) => (await profileFacts(ctx.prisma, ctx.viewer?.id, user.id)).friendCount,
+    }),
+    isFriend: t.boolean({
+      description: "The viewer follows this user.",
+      resolve: async (user, _args, ctx) => (await profileFacts(ctx.prisma, ctx.viewer?.id, user.id)).isFriend,
+    }),
   }),
 });
+
+/** `onlineFirst`: users online now come first (each part by nickname), as the legacy user lists order them. */
+const orderArgs = builder.args((t) => ({
+  onlineFirst: t.boolean({ required: false, defaultValue: false, description: "Users online now first." }),
+}));
+
+/** The viewer counts as online: this operation is their activity, even before the store has recorded it. */
+const onlineOrder = async (ctx: Context, onlineFirst: boolean | null | undefined) => {
+  if (!onlineFirst) return undefined;
+  const online = await ctx.services.presence.onlineIds();
+  return { onlineIds: ctx.viewer ? [ctx.viewer.id, ...online] : online };
+};
 
 export const UserPage = builder
   .objectRef<{ nodes: UserView[]; totalCount: number; hasNextPage: boolean }>("UserPage")
@@ -71,8 +97,9 @@ export const MeRef = builder.prismaObject("User", {
     friends: t.field({
       type: UserPage,
       description: "Users I added as friends (one-way).",
-      args: pageArgs,
-      resolve: (user, args, ctx) => ctx.services.users.friends(user.id, pageWindow(args, 20)),
+      args: { ...pageArgs, ...orderArgs },
+      resolve: async (user, args, ctx) =>
+        ctx.services.users.friends(user.id, pageWindow(args, 20), await onlineOrder(ctx, args.onlineFirst)),
     }),
     blockedUsers: t.field({
       type: UserPage,
@@ -100,8 +127,12 @@ builder.queryFields((t) => ({
   searchUsers: t.field({
     type: UserPage,
     description: "Users whose username or nickname starts with `query` (any case); hides users who blocked me.",
-    args: { query: t.arg.string({ required: true, maxLength: roomFor(NICKNAME_MAX) }), ...pageArgs },
-    resolve: (_root, args, ctx) => ctx.services.users.search(requireViewer(ctx).id, args.query, pageWindow(args, 20)),
+    args: { query: t.arg.string({ required: true, maxLength: roomFor(NICKNAME_MAX) }), ...pageArgs, ...orderArgs },
+    resolve: async (_root, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      const window = pageWindow(args, 20);
+      return ctx.services.users.search(viewer.id, args.query, window, await onlineOrder(ctx, args.onlineFirst));
+    },
   }),
 }));
 

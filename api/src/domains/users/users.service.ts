@@ -9,6 +9,13 @@ import { lookupKey, nicknameSchema } from "./users.validation.ts";
 
 export const DEFAULT_AVATAR = "/img/default_avatar.png";
 
+/** List users online now first: the ids of everyone online (PresenceService.onlineIds). */
+export interface OnlineOrder {
+  onlineIds: readonly string[];
+}
+
+const orderBy: Prisma.UserOrderByWithRelationInput[] = [{ nicknameKey: "asc" }, { usernameKey: "asc" }];
+
 /** Public profile fields: safe to embed in events and show to anyone. */
 export interface PublicUser {
   id: string;
@@ -41,7 +48,7 @@ export class UsersService {
   }
 
   /** Prefix search on username or nickname, hiding users who blocked the viewer. */
-  search(viewerId: string, query: string, window: PageWindow) {
+  search(viewerId: string, query: string, window: PageWindow, order?: OnlineOrder) {
     // Prisma's startsWith does not escape LIKE wildcards: "%" or "_" in a query must match only themselves.
     const key = lookupKey(query.trim()).replace(/[\\%_]/g, "\\$&");
     return this.userPage(
@@ -50,11 +57,12 @@ export class UsersService {
         ...notBlocking(viewerId),
       },
       window,
+      order,
     );
   }
 
-  friends(viewerId: string, window: PageWindow) {
-    return this.userPage({ friendedBy: { some: { userId: viewerId } } }, window);
+  friends(viewerId: string, window: PageWindow, order?: OnlineOrder) {
+    return this.userPage({ friendedBy: { some: { userId: viewerId } } }, window, order);
   }
 
   blockedUsers(viewerId: string, window: PageWindow) {
@@ -76,7 +84,7 @@ export class UsersService {
    */
   async addFriend(viewerId: string, username: string): Promise<User> {
     await this.limits.consume("friendship", viewerId);
-    const friend = await this.requireOther(viewerId, username, "You can't add yourself as a friend.");
+    const friend = await this.requireOther(viewerId, username, "Can't add yourself to the friendlist.");
     const [already, blocks] = await Promise.all([
       this.prisma.friendship.findUnique({ where: { userId_friendId: { userId: viewerId, friendId: friend.id } } }),
       this.prisma.block.findMany({
@@ -89,10 +97,10 @@ export class UsersService {
         select: { blockerId: true },
       }),
     ]);
-    const alreadyFriends = () => conflict(`User ${friend.username} is already in your friends.`);
+    const alreadyFriends = () => conflict(`User ${friend.username} is already in the friendlist.`);
     if (already) throw alreadyFriends();
     if (blocks.some((block) => block.blockerId === viewerId))
-      throw conflict(`User ${friend.username} is in your blocklist.`);
+      throw conflict(`User ${friend.username} is in the blocklist.`);
     if (blocks.length > 0) throw forbidden(`User ${friend.username} has blocked you.`);
     const viewer = await this.prisma.user.findUniqueOrThrow({ where: { id: viewerId }, select: publicUserSelect });
     const notification = await this.prisma
@@ -122,7 +130,7 @@ export class UsersService {
     await this.limits.consume("friendship", viewerId);
     const friend = await this.requireByUsername(username);
     const { count } = await this.prisma.friendship.deleteMany({ where: { userId: viewerId, friendId: friend.id } });
-    if (count === 0) throw conflict(`User ${friend.username} is not in your friends.`);
+    if (count === 0) throw conflict(`User ${friend.username} is not in the friendlist.`);
     return friend;
   }
 
@@ -131,7 +139,7 @@ export class UsersService {
    * read by position is unread again: both derived from read positions (chat/read-state.ts), nothing written.
    */
   async blockUser(viewerId: string, username: string): Promise<User> {
-    const target = await this.requireOther(viewerId, username, "You can't block yourself.");
+    const target = await this.requireOther(viewerId, username, "Can't block self.");
     await this.prisma
       .$transaction(async (tx) => {
         await tx.block.create({ data: { blockerId: viewerId, blockedId: target.id } });
@@ -151,12 +159,36 @@ export class UsersService {
     return target;
   }
 
-  private async userPage(where: Prisma.UserWhereInput, window: PageWindow) {
+  private async userPage(where: Prisma.UserWhereInput, window: PageWindow, order?: OnlineOrder) {
     const [nodes, totalCount] = await Promise.all([
-      this.prisma.user.findMany({ where, orderBy: [{ nicknameKey: "asc" }, { usernameKey: "asc" }], ...window }),
+      order
+        ? this.onlineFirst(where, window, order.onlineIds)
+        : this.prisma.user.findMany({ where, orderBy, ...window }),
       this.prisma.user.count({ where }),
     ]);
     return { nodes, totalCount, hasNextPage: window.skip + nodes.length < totalCount };
+  }
+
+  /** The online part of the list, then the rest, each by nickname: the window may straddle both. */
+  private async onlineFirst(where: Prisma.UserWhereInput, window: PageWindow, onlineIds: readonly string[]) {
+    const online: Prisma.UserWhereInput = { AND: [where, { id: { in: [...onlineIds] } }] };
+    const offline: Prisma.UserWhereInput = { AND: [where, { id: { notIn: [...onlineIds] } }] };
+    const onlineCount = await this.prisma.user.count({ where: online });
+    const first =
+      window.skip < onlineCount
+        ? await this.prisma.user.findMany({ where: online, orderBy, skip: window.skip, take: window.take })
+        : [];
+    const rest = window.take - first.length;
+    const then =
+      rest > 0
+        ? await this.prisma.user.findMany({
+            where: offline,
+            orderBy,
+            skip: Math.max(0, window.skip - onlineCount),
+            take: rest,
+          })
+        : [];
+    return [...first, ...then];
   }
 
   private async requireOther(viewerId: string, username: string, selfMessage: string): Promise<User> {
