@@ -45,11 +45,15 @@ export type ChatEventsSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 export type ChatEventsSubscription = { chatEvents:
     | { __typename: 'ChatReadEvent' }
+    | { __typename: 'DeliveryEvent' }
     | { __typename: 'GroupChangedEvent' }
     | { __typename: 'GroupDeletedEvent' }
+    | { __typename: 'MessageDeletedEvent' }
+    | { __typename: 'MessageEditedEvent' }
     | { __typename: 'MessageLikedEvent' }
     | { __typename: 'MessageReadEvent' }
     | { __typename: 'MessageSentEvent', message: { id: string, chatId: string, content: string, createdAt: string, clientTimestamp: string | null, isRead: boolean, isLiked: boolean, sender: { username: string } } }
+    | { __typename: 'ReactionEvent' }
     | { __typename: 'StreamReadyEvent' }
     | { __typename: 'TypingEvent' }
    };
