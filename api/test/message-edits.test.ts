@@ -134,6 +134,17 @@ describe("deleteMessage", () => {
     await refused(alice, REACT, { m: second.id, e: "👍" }, "BAD_USER_INPUT");
   });
 
+  it("a deleted message no longer counts as unread; the count of messages stays", async () => {
+    const { alice, bob, chatId, send, history } = await conversation();
+    const UNREAD = `query($c: ID!) { me { unreadMessageCount } chat(id: $c) { unreadCount } }`;
+    await send(alice, "kept");
+    const gone = await send(alice, "regretted");
+    expect(await as(bob, UNREAD, { c: chatId })).toEqual({ me: { unreadMessageCount: 2 }, chat: { unreadCount: 2 } });
+    await as(alice, DELETE, { m: gone.id });
+    expect(await as(bob, UNREAD, { c: chatId })).toEqual({ me: { unreadMessageCount: 1 }, chat: { unreadCount: 1 } });
+    expect((await history()).totalCount).toBe(2);
+  });
+
   it("is FORBIDDEN on someone else's message and to a non-member", async () => {
     const { alice, bob, send, history } = await conversation();
     const [carol] = await users(1);
