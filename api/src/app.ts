@@ -10,6 +10,9 @@ import { ReceiptsService } from "./domains/chat/receipts/receipts.service.ts";
 import { GamesService } from "./domains/games/games.service.ts";
 import { GroupsService } from "./domains/groups/groups.service.ts";
 import { InvitationsService } from "./domains/invitations/invitations.service.ts";
+import { MediaService } from "./domains/media/media.service.ts";
+import { mediaSettings } from "./domains/media/media.settings.ts";
+import { openBlobStore } from "./domains/media/media.store.ts";
 import { NotificationsService } from "./domains/notifications/notifications.service.ts";
 import { cronRoute } from "./domains/presence/presence.cron.ts";
 import { createPresence } from "./domains/presence/presence.service.ts";
@@ -58,6 +61,8 @@ export interface App {
 
 /** How often pending duel invitations past their expiry become EXPIRED (once per cluster). */
 const INVITATION_EXPIRY_INTERVAL_MS = 15_000;
+/** How often uploads never attached (older than MEDIA_ABANDON_AFTER) are deleted (once per cluster). */
+const MEDIA_CLEANUP_INTERVAL_MS = 15 * 60_000;
 
 /**
  * Composition root: database, pub/sub, services, GraphQL over HTTP and WebSocket. `logger`: JSON lines on stdout;
@@ -100,8 +105,14 @@ export async function createApp(
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtl, config.refreshTokenTtl);
   const sessions = new Sessions(tokens, db.prisma, bus, logger);
   const notifications = new NotificationsService(db.prisma, bus, logger);
+  const mediaConfig = config.media ?? mediaSettings({ kind: "filesystem", dir: undefined });
+  const blobs = await openBlobStore(mediaConfig, config.jwtSecret, logger);
+  // membership is the chat domain's participant rule; the chat service attaches uploads when sending
+  const media = new MediaService(db.prisma, blobs.store, mediaConfig, (viewerId, chatId) =>
+    services.chat.requireChat(viewerId, chatId),
+  );
   const users = new UsersService(db.prisma, notifications, limits);
-  const chat = new ChatService(db.prisma, db.sql, bus, users, limits, presence, {
+  const chat = new ChatService(db.prisma, db.sql, bus, users, limits, presence, media, {
     observe: (batch) => metrics.writerBatch(batch),
   });
   const services: Services = {
@@ -119,6 +130,7 @@ export async function createApp(
     }),
     games: new GamesService(db.prisma, bus),
     presence,
+    media,
   };
   const originPolicy = createOriginPolicy(config.allowedOrigins);
   const yoga = createParleyYoga({
@@ -163,6 +175,7 @@ export async function createApp(
       ops,
       (request, response) =>
         cron(request, response) ||
+        blobs.route(request, response) ||
         bridge.handleRequest(request, response) ||
         site(request, response) ||
         void yoga(request, response),
@@ -183,6 +196,7 @@ export async function createApp(
   await sessions.start(); // hears ended sessions of every instance before serving
   await presence.start(scheduler); // registers this instance, schedules heartbeat and sweep
   scheduler.every(INVITATION_EXPIRY_INTERVAL_MS, "invitations-expire", () => services.invitations.expireInvitations());
+  scheduler.every(MEDIA_CLEANUP_INTERVAL_MS, "media-abandoned", () => services.media.deleteAbandoned());
 
   let serverClosed: Promise<void> = Promise.resolve();
   /** Stops taking work, then waits (at most `ms`) for running work to end and its events to go out. */
@@ -225,6 +239,7 @@ export async function createApp(
       await bus.close();
       if (redis) await closeRedis(redis);
       await db.close();
+      await blobs.store.close();
     },
     async kill() {
       presence.kill();

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { type MediaSettings, mediaEnv, mediaFromEnv } from "./domains/media/media.settings.ts";
 import { PRESENCE_DEFAULTS, type PresenceSettings } from "./domains/presence/presence.settings.ts";
 import { DEFAULT_GRAPHQL_LIMITS, type GraphqlLimits } from "./graphql/armor.ts";
 import { DEFAULT_TRANSPORT_LIMITS, type TransportLimits } from "./graphql/transport-limits.ts";
@@ -96,6 +97,7 @@ const envSchema = z
       .string()
       .optional()
       .transform((value) => value || undefined),
+    ...mediaEnv,
   })
   .refine((env) => env.REFRESH_TOKEN_TTL > env.ACCESS_TOKEN_TTL, {
     path: ["REFRESH_TOKEN_TTL"],
@@ -142,6 +144,8 @@ export interface Config {
   shutdownTimeout?: number;
   /** LEGACY_WEB_DIR: a legacy SPA build served on this origin (static files, SPA fallback); unset: none */
   legacyWebDir?: string | undefined;
+  /** attachments: blob store, limits and URL lifetimes (domains/media/media.settings.ts); unset: defaults, files in a temporary directory */
+  media?: MediaSettings;
 }
 
 /** Parses the environment once. Embedded mode keeps a generated JWT secret in the data directory. */
@@ -199,6 +203,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     metricsToken: e.METRICS_TOKEN || undefined,
     shutdownTimeout: e.SHUTDOWN_TIMEOUT,
     legacyWebDir: e.LEGACY_WEB_DIR && resolve(env.INIT_CWD ?? process.cwd(), e.LEGACY_WEB_DIR),
+    media: mediaFromEnv(e, inMemory ? undefined : join(dataDir, "media")),
   };
 }
 

@@ -19,6 +19,7 @@ import {
   type TestUser,
   wsClient,
 } from "./harness.ts";
+import { mediaClient, png } from "./media.helpers.ts";
 import { openSocket } from "./presence.helpers.ts";
 
 let server: TestServer;
@@ -126,6 +127,43 @@ describe("chatEvents: a message with its sender's profile and chat id", () => {
     );
     expect(published.queries).toEqual([]);
     expect(published.events[7]).toMatchObject({ message: { id: message.id, sender: { id: alice.id } } });
+  });
+});
+
+describe("chatEvents: a message with attachments and their signed URLs", () => {
+  const CHAT = `subscription { chatEvents { __typename
+    ... on MessageSentEvent { message { id content legacyContent sender { ${PROFILE} }
+      attachments { id filename contentType size width height url thumbnailUrl } } }
+  } }`;
+  const SEND_FILES = 'mutation($c: ID!, $a: [ID!]) { sendMessage(chatId: $c, content: "", attachmentIds: $a) { id } }';
+  const media = mediaClient(() => server);
+
+  it("a send costs the same whatever the number of sockets; a published message costs nothing", async () => {
+    const [alice, bob] = await pair();
+    const chatId = await openChat(server, bob, alice.username);
+    const files = [await media.upload(alice, chatId, await png()), await media.upload(alice, chatId, await png())];
+    const [first, second] = files.map((file) => file.id);
+    const one = await deliveryTo(bob, 1, CHAT, () => gql(server, SEND_FILES, { c: chatId, a: [first] }, alice));
+    const eight = await deliveryTo(bob, 8, CHAT, () => gql(server, SEND_FILES, { c: chatId, a: [second] }, alice));
+    expect(sorted(eight.queries)).toEqual(sorted(one.queries));
+    for (const event of eight.events) expect(event.message.attachments).toMatchObject([{ id: second, width: 64 }]);
+    // the event carries the attachments: receivers never read them back
+    const reads = eight.queries.filter((query) => /^SELECT/.test(query) && query.includes('"attachments"'));
+    expect(reads).toEqual([]);
+
+    const message = await server.app.services.chat.lastMessage(bob.id, chatId);
+    if (!message) throw new Error("no message");
+    const attachments = await server.app.services.media.attachmentsOf(message.id);
+    const published = await deliveryTo(bob, 8, CHAT, () =>
+      publishChatEvent(server.app.bus, [bob.id], {
+        kind: "MESSAGE_SENT",
+        at: at(),
+        chatId,
+        message: { ...message, attachments },
+      }),
+    );
+    expect(published.queries).toEqual([]);
+    expect(published.events[7]?.message.attachments).toMatchObject([{ id: second }]);
   });
 });
 

@@ -1,4 +1,5 @@
 // A fake legacy socket and a fake API socket for the transport-free session core.
+import { type DocumentNode, Kind } from "graphql";
 import type { Domain } from "../src/actions/action.ts";
 import type { ApiSocket, ExecutionResult, Operation } from "../src/executor.ts";
 import { CallerDocument } from "../src/operations/generated/graphql.ts";
@@ -90,7 +91,8 @@ export class FakeApi implements ApiSocket {
       ended: false,
     };
     this.feeds.push(feed);
-    queueMicrotask(() => onResult({ data: { chatEvents: { __typename: "StreamReadyEvent" } } } as ExecutionResult<R>));
+    const ready = { [rootField(operation)]: { __typename: "StreamReadyEvent" } };
+    queueMicrotask(() => onResult({ data: ready } as ExecutionResult<R>));
     return () => {
       feed.ended = true;
     };
@@ -105,6 +107,14 @@ export class FakeApi implements ApiSocket {
   closeFromApi(code: number): void {
     this.#end({ code, reason: "" });
   }
+}
+
+/** The subscription's root field (`chatEvents`, `invitationEvents`, …): each feed's ready event names its own. */
+function rootField({ document }: { document: DocumentNode }): string {
+  const [definition] = document.definitions;
+  const [field] = definition?.kind === Kind.OPERATION_DEFINITION ? definition.selectionSet.selections : [];
+  if (field?.kind !== Kind.FIELD) throw new Error("a subscription selects one root field");
+  return field.name.value;
 }
 
 export class RecordingLogger implements BridgeLogger {

@@ -4,7 +4,7 @@ import { action, type Domain } from "../src/actions/action.ts";
 import { chat } from "../src/actions/chat.ts";
 import { domains } from "../src/actions/index.ts";
 import { LegacyClose } from "../src/legacy/close-codes.ts";
-import { ChatEventsDocument, SendMessageDocument } from "../src/operations/generated/graphql.ts";
+import { SendMessageDocument } from "../src/operations/generated/graphql.ts";
 import { actionsOf, openSession } from "../src/session.ts";
 import { FakeApi, FakeSocket, options, RecordingLogger } from "./fakes.ts";
 
@@ -29,7 +29,9 @@ describe("opening", () => {
   it("reads the caller, starts every live feed and sends nothing", async () => {
     const { socket, api } = await opened();
     expect(api.executed.map((operation) => operation.document)).toHaveLength(1);
-    expect(api.feeds.map((feed) => feed.operation.document)).toEqual([ChatEventsDocument]);
+    expect(api.feeds.map((feed) => feed.operation.document)).toEqual(
+      domains.flatMap((domain) => domain.feeds.map((feed) => feed.operation.document)),
+    );
     expect(socket.sent).toEqual([]);
     expect(socket.closedWith).toBeUndefined();
   });
@@ -143,7 +145,7 @@ describe("the frame pipeline (protocol §2.2)", () => {
     socket.receive({
       action: "new_message",
       extra: 1,
-      data: { ...message().data, chat_id: `{${CHAT.toUpperCase()}}`, x: 1 },
+      data: { ...message().data, chat_id: CHAT.toUpperCase().replaceAll("-", ""), x: 1 },
     });
     await flush();
     expect(api.actions[0]?.variables).toEqual({ chatId: CHAT, content: "hi", clientTimestamp: "t1" });
@@ -236,6 +238,8 @@ describe("live feeds and the API socket", () => {
       message: {
         id: "m1",
         chatId: CHAT,
+        chatKind: "DIRECT",
+        kind: "TEXT",
         content: "hi",
         createdAt: "2025-03-01T10:20:30.123Z",
         clientTimestamp: "t1",

@@ -6,6 +6,7 @@ import type { ReceiptsService } from "../domains/chat/receipts/receipts.service.
 import type { GamesService } from "../domains/games/games.service.ts";
 import type { GroupsService } from "../domains/groups/groups.service.ts";
 import type { InvitationsService } from "../domains/invitations/invitations.service.ts";
+import type { MediaService } from "../domains/media/media.service.ts";
 import type { NotificationsService } from "../domains/notifications/notifications.service.ts";
 import type { PresenceService } from "../domains/presence/presence.service.ts";
 import type { TournamentsService } from "../domains/tournaments/tournaments.service.ts";
@@ -29,6 +30,7 @@ export interface Services {
   invitations: InvitationsService;
   games: GamesService;
   presence: PresenceService;
+  media: MediaService;
 }
 
 export interface Viewer {

@@ -13,6 +13,7 @@ import "../domains/tournaments/tournaments.schema.ts";
 import "../domains/games/games.schema.ts";
 import "../domains/invitations/invitations.schema.ts";
 import "../domains/presence/presence.schema.ts";
+import "../domains/media/media.schema.ts";
 
 /** The whole API, sorted so the printed schema.graphql diffs cleanly. */
 export const schema = lexicographicSortSchema(builder.toSchema());

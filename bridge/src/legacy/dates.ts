@@ -1,14 +1,34 @@
 /**
- * `<iso-py>` (protocol notation): Python `isoformat()` of an aware UTC datetime, from the API's ISO string
- * (`2025-03-01T10:20:30.123Z` → `2025-03-01T10:20:30.123000+00:00`; a zero fraction is omitted).
+ * The two legacy date formats (protocol § Notation), from the API's DateTime strings (ISO-8601 UTC, as
+ * `Date.toISOString()` prints them; up to microseconds are kept if a value carries them).
  */
-export function isoPy(iso: string): string {
-  const dot = iso.indexOf(".");
-  if (dot < 0) return `${iso.slice(0, 19)}+00:00`;
-  const fraction = iso
-    .slice(dot + 1, iso.length - 1)
-    .padEnd(6, "0")
-    .slice(0, 6);
-  return fraction === "000000" ? `${iso.slice(0, dot)}+00:00` : `${iso.slice(0, dot)}.${fraction}+00:00`;
+
+const ISO_UTC = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(?:Z|[+-]00:?00)$/;
+
+/** Seconds part and the fraction as 6 digits (microseconds), read without a Date so nothing is rounded. */
+function parts(iso: string): { seconds: string; micros: string } {
+  const match = ISO_UTC.exec(iso) ?? ISO_UTC.exec(toUtc(iso));
+  if (!match?.[1]) throw new TypeError(`Not an ISO-8601 date: ${iso}`);
+  return { seconds: match[1], micros: (match[2] ?? "").padEnd(6, "0").slice(0, 6) };
 }
-// `<iso-http>` (Django's JSON encoder: milliseconds, `Z`) is the API's DateTime as it is: no conversion.
+
+/** Another offset, shifted to UTC (milliseconds then, as a Date holds them). */
+function toUtc(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? "" : date.toISOString();
+}
+
+/** `<iso-py>`: Python's `isoformat()` of an aware UTC datetime: microseconds, `+00:00`, no fraction when zero. */
+export function isoPy(iso: string): string {
+  const { seconds, micros } = parts(iso);
+  return micros === "000000" ? `${seconds}+00:00` : `${seconds}.${micros}+00:00`;
+}
+
+/**
+ * `<iso-http>`: Django's JSON encoder: `isoformat()` cut to milliseconds, `Z`. Like Django it drops the
+ * fraction only when the microseconds are zero.
+ */
+export function isoHttp(iso: string): string {
+  const { seconds, micros } = parts(iso);
+  return micros === "000000" ? `${seconds}Z` : `${seconds}.${micros.slice(0, 3)}Z`;
+}

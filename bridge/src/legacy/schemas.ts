@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { legacyUuid } from "./uuid.ts";
+import { legacyChatUuid, legacyUuid } from "./uuid.ts";
 
 /**
  * `data` of each client → server action, as the legacy validator checks it (protocol §2.3): required keys
@@ -7,9 +7,9 @@ import { legacyUuid } from "./uuid.ts";
  * UUIDs (canonicalised). Extra keys are ignored (dropped). Any failure closes the socket with 3100.
  */
 export const legacyData = {
-  new_message: z.object({ content: z.string(), chat_id: legacyUuid, timestamp: z.string() }),
-  like_message: z.object({ id: legacyUuid, chat_id: legacyUuid }),
-  unlike_message: z.object({ id: legacyUuid, chat_id: legacyUuid }),
+  new_message: z.object({ content: z.string(), chat_id: legacyChatUuid, timestamp: z.string() }),
+  like_message: z.object({ id: legacyUuid, chat_id: legacyChatUuid }),
+  unlike_message: z.object({ id: legacyUuid, chat_id: legacyChatUuid }),
   /** `chat_id` is sent by the frontend and ignored (§3.3) */
   read_message: z.object({ id: legacyUuid }),
   read_notification: z.object({ id: legacyUuid }),

@@ -65,3 +65,12 @@ export const legacyUuid = z.string().transform((value, ctx) => {
   }
   return canonical;
 });
+
+/**
+ * A `chat_id` (§2.4): legacy built the chat group's name from the raw string, so a braced, `urn:uuid:` or
+ * otherwise decorated spelling crashed it after the check; only case and hyphens may differ here (→ 3100 else).
+ */
+export const legacyChatUuid = z
+  .string()
+  .regex(/^[0-9a-fA-F-]+$/, "not a plain UUID")
+  .pipe(legacyUuid);

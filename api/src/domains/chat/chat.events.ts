@@ -1,5 +1,6 @@
 import type { EventBus } from "../../realtime/event-bus.ts";
 import { inboxEvents, type KindSet, publishToInboxes } from "../../realtime/inbox.ts";
+import type { AttachmentPayload } from "../media/media.service.ts";
 import type { PublicUser } from "../users/users.service.ts";
 import type { MessageDeletedEvent, MessageEditedEvent } from "./edits/edits.events.ts";
 import type { ReactionCount, ReactionEvent } from "./reactions/reactions.events.ts";
@@ -54,6 +55,8 @@ export interface MessagePayload {
   senderBlockedByMe?: boolean;
   /** someone other than the sender reacted ❤️ (reactions/liked.ts) */
   isLiked: boolean;
+  /** set in MESSAGE_SENT (so delivery costs no query); queries leave it out and the Message type batches it */
+  attachments?: AttachmentPayload[];
   editedAt: string | null;
   /** a tombstone: content emptied, reactions gone */
   deletedAt: string | null;

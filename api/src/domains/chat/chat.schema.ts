@@ -4,6 +4,7 @@ import { roomFor } from "../../graphql/bounds.ts";
 import { builder } from "../../graphql/builder.ts";
 import { type Context, requireViewer } from "../../graphql/context.ts";
 import { MAX_PAGE_SIZE, pageArgs, pageWindow } from "../../graphql/pagination.ts";
+import { MAX_ATTACHMENTS } from "../media/media.service.ts";
 import { UserRef, userViewSelect } from "../users/users.schema.ts";
 import { USERNAME_MAX } from "../users/users.validation.ts";
 import { readByGroupBlock } from "./chat.blocking.ts";
@@ -63,6 +64,7 @@ export const MessageRef = builder.objectRef<MessagePayload>("Message").implement
   fields: (t) => ({
     id: t.exposeID("id"),
     chatId: t.exposeID("chatId"),
+    chatKind: t.field({ type: ChatKindEnum, description: "The kind of its chat.", resolve: (m) => m.chatKind }),
     kind: t.field({ type: MessageKindEnum, resolve: (message) => message.kind }),
     system: t.field({
       type: SystemChangeRef,
@@ -237,13 +239,14 @@ const OpenChatPayload = builder.objectRef<{ chat: Chat; created: boolean }>("Ope
 builder.queryFields((t) => ({
   chats: t.field({
     type: ChatPage,
-    description: "My chats, most recent activity first.",
-    args: pageArgs,
+    description: "My chats, most recent activity first; only those of one kind if `kind` is given.",
+    args: { ...pageArgs, kind: t.arg({ type: ChatKindEnum, required: false }) },
     resolve: (_root, args, ctx, info) =>
       ctx.services.chat.listChats(
         requireViewer(ctx).id,
         pageWindow(args, 20),
         queryFromInfo({ context: ctx, info, path: ["nodes"] }),
+        args.kind,
       ),
   }),
   chat: t.prismaField({
@@ -269,10 +272,16 @@ builder.mutationFields((t) => ({
   }),
   sendMessage: t.field({
     type: MessageRef,
-    description: "Send 1 to 255 characters; both participants' sockets receive a MessageSentEvent.",
+    description:
+      "Send 0 to 255 characters, with or without attachments; every member's sockets receive a MessageSentEvent.",
     args: {
       chatId: t.arg.id({ required: true }),
       content: t.arg.string({ required: true, maxLength: roomFor(MAX_MESSAGE_LENGTH) }),
+      attachmentIds: t.arg.idList({
+        required: false,
+        maxItems: MAX_ATTACHMENTS,
+        description: `Up to ${MAX_ATTACHMENTS} completed uploads of mine for this chat (completeUpload), each sent once.`,
+      }),
       clientTimestamp: t.arg.string({ required: false, maxLength: MAX_CLIENT_TIMESTAMP_LENGTH }),
       clientMessageId: t.arg.string({
         required: false,
@@ -286,10 +295,14 @@ builder.mutationFields((t) => ({
   }),
   setMessageLiked: t.field({
     type: MessageRef,
-    args: { messageId: t.arg.id({ required: true }), liked: t.arg.boolean({ required: true }) },
+    args: {
+      messageId: t.arg.id({ required: true }),
+      liked: t.arg.boolean({ required: true }),
+      chatId: t.arg.id({ required: false, description: "The chat the message must be in; NOT_FOUND otherwise." }),
+    },
     description: "The legacy like: my ❤️ reaction (U+2764 U+FE0F) on someone else's message.",
     resolve: (_root, args, ctx) =>
-      ctx.services.reactions.setMessageLiked(requireViewer(ctx).id, args.messageId, args.liked),
+      ctx.services.reactions.setMessageLiked(requireViewer(ctx).id, args.messageId, args.liked, args.chatId),
   }),
   markMessageRead: t.field({
     type: MessageRef,

@@ -8,11 +8,18 @@ import { isUniqueViolation } from "../../infra/db-errors.ts";
 import type { RateLimits } from "../../infra/rate-limit.ts";
 import { isUuid, storableText, textProblem } from "../../infra/validation.ts";
 import type { EventBus } from "../../realtime/event-bus.ts";
+import type { AttachmentPayload } from "../media/media.service.ts";
 import type { ActivitySink } from "../presence/presence.service.ts";
 import { eitherBlocked } from "../users/blocks.ts";
 import type { UsersService } from "../users/users.service.ts";
 import { publicUserSelect } from "../users/users.service.ts";
-import { type ChatEvent, type MessagePayload, newMessageState, publishChatEvent } from "./chat.events.ts";
+import {
+  type ChatEvent,
+  type ChatKindName,
+  type MessagePayload,
+  newMessageState,
+  publishChatEvent,
+} from "./chat.events.ts";
 import { chatPair, isMember, memberWhere, myMembership } from "./chat.members.ts";
 import { loadMessagePages, type PageRequest } from "./message-pages.ts";
 import { type BatchObserver, MessageWriter, type WriterLimits } from "./message-writer.ts";
@@ -20,7 +27,7 @@ import { type ChatStats, loadChatStats, loadUnreadTotals, type StatsRequest, typ
 export const MAX_MESSAGE_LENGTH = 255;
 export const MAX_CLIENT_TIMESTAMP_LENGTH = 64;
 export const MAX_CLIENT_MESSAGE_ID_LENGTH = 64;
-const CONTENT_TEXT = storableText({ max: MAX_MESSAGE_LENGTH });
+const CONTENT_TEXT = storableText({ min: 0, max: MAX_MESSAGE_LENGTH });
 const CLIENT_TIMESTAMP_TEXT = storableText({ min: 0, max: MAX_CLIENT_TIMESTAMP_LENGTH });
 const CLIENT_MESSAGE_ID_TEXT = storableText({ max: MAX_CLIENT_MESSAGE_ID_LENGTH, noControls: true });
 
@@ -30,6 +37,14 @@ export interface SendMessageInput {
   clientTimestamp?: string | null;
   /** idempotency key, unique per sender: a repeat returns the stored message and publishes nothing */
   clientMessageId?: string | null;
+  /** completed uploads of the sender's for this chat (domains/media); with some, content may be empty */
+  attachmentIds?: readonly string[] | null;
+}
+
+/** Attaching uploads to a message (domains/media): claimed before it is stored, released if it is refused. */
+export interface AttachmentClaims {
+  claim(viewerId: string, chatId: string, messageId: string, ids: readonly string[]): Promise<AttachmentPayload[]>;
+  release(messageId: string): Promise<void>;
 }
 
 export interface MessageQuery {
@@ -59,6 +74,7 @@ export class ChatService {
     private readonly limits: RateLimits,
     /** sending and liking keep a user online (protocol §7) */
     private readonly presence: ActivitySink,
+    private readonly attachments: AttachmentClaims,
     writer: { limits?: Partial<WriterLimits>; observe?: BatchObserver } = {},
   ) {
     this.writer = new MessageWriter(sql, writer.limits, writer.observe);
@@ -103,8 +119,8 @@ export class ChatService {
   }
 
   /** The viewer's chats, most recent activity first. */
-  async listChats(viewerId: string, window: PageWindow, query: object = {}) {
-    const where = memberWhere(viewerId);
+  async listChats(viewerId: string, window: PageWindow, query: object = {}, kind?: ChatKindName | null) {
+    const where = kind ? { AND: [memberWhere(viewerId), { kind }] } : memberWhere(viewerId);
     const [nodes, totalCount] = await Promise.all([
       this.prisma.chat.findMany({ ...query, where, orderBy: [{ activityAt: "desc" }, { id: "desc" }], ...window }),
       this.prisma.chat.count({ where }),
@@ -171,18 +187,26 @@ export class ChatService {
   async sendMessage(viewerId: string, input: SendMessageInput): Promise<MessagePayload> {
     this.presence.activity(viewerId); // even when the message is then refused, as in legacy
     await this.limits.consume("sendMessage", viewerId);
+    const attachmentIds = input.attachmentIds ?? [];
     const { content, clientTimestamp, clientMessageId } = checkMessageInput(input);
     if (!isUuid(input.chatId)) throw notFound("Chat not found.");
     const id = randomUUID();
     const chatId = input.chatId.toLowerCase();
+    const attachments = await this.claimAttachments(viewerId, chatId, id, attachmentIds, clientMessageId);
+    if (!Array.isArray(attachments)) return attachments; // a repeat: the message stored under its key
     const written = await this.writer
       .write({ id, chatId, senderId: viewerId, content, clientTimestamp, clientMessageId })
       .catch((error: unknown) => {
         // a concurrent repeat of the same clientMessageId committed first: answered below as a repeat
         if (clientMessageId && isUniqueViolation(error)) return null;
         throw error;
+      })
+      .catch(async (error: unknown) => {
+        await this.releaseAttachments(id, attachments);
+        throw error;
       });
     if (!written) {
+      await this.releaseAttachments(id, attachments);
       const stored = clientMessageId ? await this.storedRepeat(viewerId, chatId, clientMessageId) : null;
       if (stored) return stored;
       throw await this.whyCannotSend(viewerId, chatId);
@@ -200,9 +224,35 @@ export class ChatService {
       clientTimestamp,
       createdAt: written.createdAt.toISOString(),
       ...newMessageState(),
+      attachments,
     };
     await this.publish(written.memberIds, { kind: "MESSAGE_SENT", at: message.createdAt, chatId, message });
     return message;
+  }
+
+  /**
+   * Claims the uploads for message `id` before it is stored (each goes with one message only). A refusal on a
+   * retried send answers with the message stored under its `clientMessageId`, which took these uploads.
+   */
+  private async claimAttachments(
+    viewerId: string,
+    chatId: string,
+    id: string,
+    attachmentIds: readonly string[],
+    clientMessageId: string | null,
+  ): Promise<AttachmentPayload[] | MessagePayload> {
+    try {
+      return await this.attachments.claim(viewerId, chatId, id, attachmentIds);
+    } catch (error) {
+      const stored = clientMessageId ? await this.storedRepeat(viewerId, chatId, clientMessageId) : null;
+      if (stored) return stored;
+      throw error;
+    }
+  }
+
+  /** A refused message keeps no upload: they can go with another send. */
+  private async releaseAttachments(messageId: string, attachments: readonly AttachmentPayload[]): Promise<void> {
+    if (attachments.length > 0) await this.attachments.release(messageId);
   }
 
   /** The message the viewer already stored under `clientMessageId`, if any; it must be in the same chat. */
@@ -345,7 +395,10 @@ export class ChatService {
   }
 }
 
-/** Content is 1 to 255 characters (code points); every string must be storable as PostgreSQL text. */
+/**
+ * Content is 0 to 255 characters (code points): an empty message is sent as is, like whitespace (the legacy
+ * protocol stores both). Every string must be storable as PostgreSQL text.
+ */
 function checkMessageInput(input: SendMessageInput) {
   const clientTimestamp = input.clientTimestamp ?? null;
   const clientMessageId = input.clientMessageId ?? null;

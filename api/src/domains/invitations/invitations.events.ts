@@ -29,6 +29,8 @@ export interface InvitationPayload {
   respondedAt: string | null;
   /** the game the acceptance created */
   game: GamePayload | null;
+  /** inviteToDuel's result only: the invitee's pending invitations to the inviter that it declined */
+  declined?: InvitationPayload[];
 }
 
 /** Which invitation mutation a rejection answers. */

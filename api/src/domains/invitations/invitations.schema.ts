@@ -12,7 +12,7 @@ import {
   type InvitationStreamEvent,
   invitationEventsOf,
 } from "./invitations.events.ts";
-import { MAX_CLIENT_ID_LENGTH } from "./refusals.ts";
+import { MAX_CLIENT_ID_LENGTH, MAX_CLIENT_SETTINGS_LENGTH } from "./refusals.ts";
 
 export const InvitationStatusEnum = builder.enumType("InvitationStatus", {
   values: ["PENDING", "ACCEPTED", "DECLINED", "CANCELLED", "EXPIRED"] as const,
@@ -37,7 +37,9 @@ const RejectionReasonEnum = builder.enumType("InvitationRejectionReason", {
 });
 
 /** Invitations resolve from their payload: the same shape for mutation results and live events. */
-export const DuelInvitationRef = builder.objectRef<InvitationPayload>("DuelInvitation").implement({
+export const DuelInvitationRef = builder.objectRef<InvitationPayload>("DuelInvitation");
+
+DuelInvitationRef.implement({
   description: "An invitation to a one-to-one game.",
   fields: (t) => ({
     id: t.exposeID("id"),
@@ -64,6 +66,13 @@ export const DuelInvitationRef = builder.objectRef<InvitationPayload>("DuelInvit
       nullable: true,
       description: "The game its acceptance started.",
       resolve: (invitation) => invitation.game,
+    }),
+    declinedInvitations: t.field({
+      type: [DuelInvitationRef],
+      description:
+        "On inviteToDuel's result: the invitee's pending invitations to me that this one declined (inviting " +
+        "someone who invited you declines theirs), so the tab that invited can tell. Empty everywhere else.",
+      resolve: (invitation) => invitation.declined ?? [],
     }),
   }),
 });
@@ -169,12 +178,20 @@ builder.mutationFields((t) => ({
         maxLength: roomFor(MAX_CLIENT_ID_LENGTH),
         description: "Your tab's own id, echoed in events.",
       }),
+      clientSettings: t.arg.string({
+        required: false,
+        maxLength: roomFor(MAX_CLIENT_SETTINGS_LENGTH),
+        description:
+          "The settings as your client spells them (opaque text), passed on verbatim in the invitee's " +
+          "GAME_INVITE notification data (`clientSettings`); `settings` is what the game uses.",
+      }),
     },
     resolve: (_root, args, ctx) =>
       ctx.services.invitations.inviteToDuel(requireViewer(ctx).id, {
         username: args.username,
         settings: args.settings,
         clientId: args.clientId,
+        clientSettings: args.clientSettings,
       }),
   }),
   replyToInvitation: t.field({

@@ -17,6 +17,7 @@ import {
 } from "./invitations.events.ts";
 import {
   checkClientId,
+  checkClientSettings,
   checkSettings,
   InvitationRefusal,
   MAX_USERNAME_LENGTH,
@@ -38,6 +39,8 @@ export interface InviteInput {
   username: string;
   settings?: Record<string, unknown> | null;
   clientId?: string | null;
+  /** the settings as the client spelled them: opaque text, passed on in the notification data */
+  clientSettings?: string | null;
 }
 
 export interface ReplyInput {
@@ -74,6 +77,7 @@ export class InvitationsService {
     return this.refusable(viewerId, "INVITE", input, async () => {
       const settings = checkSettings(input.settings);
       const clientId = checkClientId(input.clientId);
+      const clientSettings = checkClientSettings(input.clientSettings);
       const invitee = await this.users.findByUsername(input.username);
       if (!invitee) throw refuse.unknownUser(input.username);
       if (invitee.id === viewerId) throw refuse.selfInvite();
@@ -99,7 +103,10 @@ export class InvitationsService {
           },
           include: invitationInclude,
         });
-        const data = inviteNotificationData(row.inviter, row.invitee, row.id, clientId, settings, "PENDING");
+        const data = {
+          ...inviteNotificationData(row.inviter, row.invitee, row.id, clientId, settings, "PENDING"),
+          ...(clientSettings === null ? {} : { clientSettings }),
+        };
         const notes = await tx.notification.createManyAndReturn({
           data: [invitee.id, viewerId].map((receiverId) => ({
             receiverId,
@@ -117,7 +124,7 @@ export class InvitationsService {
       await this.publish([invitee.id], { kind: "INVITATION_RECEIVED", at: invitation.createdAt, invitation });
       // The inviter's own copy is stored (it counts as unread for them, as in legacy) but not pushed.
       await this.notifications.publishCreated(notes.filter((note) => note.receiverId === invitee.id));
-      return invitation;
+      return { ...invitation, declined: declined.invitations };
     });
   }
 
@@ -219,7 +226,7 @@ export class InvitationsService {
 
   private async decline(viewerId: string, username: string): Promise<InvitationPayload> {
     const inviter = await this.users.findByUsername(username);
-    if (!inviter) throw refuse.noPending();
+    if (!inviter) throw refuse.unknownUser(username);
     const now = new Date();
     const declined = await this.prisma.$transaction(
       (tx) => transition(tx, { inviterId: inviter.id, inviteeId: viewerId, ...pendingAt(now) }, "DECLINED", now),

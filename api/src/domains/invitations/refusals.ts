@@ -4,6 +4,7 @@ import { type GameSettings, parseGameSettings } from "../games/game-settings.ts"
 import type { RejectionReason } from "./invitations.events.ts";
 
 export const MAX_CLIENT_ID_LENGTH = 128;
+export const MAX_CLIENT_SETTINGS_LENGTH = 2000;
 /** A refusal echoes the username it was given, cut to the longest a username can be. */
 export const MAX_USERNAME_LENGTH = 50;
 
@@ -63,4 +64,13 @@ export function checkClientId(clientId: string | null | undefined): string | nul
   const problem = textProblem(CLIENT_ID_TEXT, clientId);
   if (problem) throw refuse.invalid(`clientId ${problem}.`, "clientId");
   return clientId;
+}
+
+const CLIENT_SETTINGS_TEXT = storableText({ min: 0, max: MAX_CLIENT_SETTINGS_LENGTH });
+
+export function checkClientSettings(clientSettings: string | null | undefined): string | null {
+  if (clientSettings == null) return null;
+  const problem = textProblem(CLIENT_SETTINGS_TEXT, clientSettings);
+  if (problem) throw refuse.invalid(`clientSettings ${problem}.`, "clientSettings");
+  return clientSettings;
 }

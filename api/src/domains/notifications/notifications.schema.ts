@@ -14,6 +14,7 @@ const NotificationFilterEnum = builder.enumType("NotificationFilter", {
   values: {
     ALL: { description: "Read and unread." },
     UNREAD: { description: "Unread only." },
+    READ: { description: "Read only." },
   } as const,
 });
 

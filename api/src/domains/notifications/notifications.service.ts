@@ -14,7 +14,7 @@ import {
   toNotificationPayload,
 } from "./notifications.events.ts";
 
-export type NotificationFilter = "ALL" | "UNREAD";
+export type NotificationFilter = "ALL" | "UNREAD" | "READ";
 
 const withActor = { actor: { select: publicUserSelect } } as const;
 
@@ -62,7 +62,7 @@ export class NotificationsService {
   async list(viewerId: string, filter: NotificationFilter, window: PageWindow): Promise<NotificationPage> {
     const where: Prisma.NotificationWhereInput = {
       receiverId: viewerId,
-      ...(filter === "UNREAD" ? { isRead: false } : {}),
+      ...(filter === "ALL" ? {} : { isRead: filter === "READ" }),
       ...visibleNotification(),
     };
     const [rows, totalCount] = await Promise.all([

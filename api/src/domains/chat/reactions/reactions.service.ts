@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@parley/db";
 import DataLoader from "dataloader";
-import { badInput, forbidden } from "../../../graphql/errors.ts";
+import { badInput, forbidden, notFound } from "../../../graphql/errors.ts";
 import { processWide } from "../../../graphql/loaders.ts";
 import type { PageWindow } from "../../../graphql/pagination.ts";
 import type { EventBus } from "../../../realtime/event-bus.ts";
@@ -61,9 +61,19 @@ export class ReactionsService {
   /**
    * The legacy like (protocol §3.2): the viewer's "❤️" on someone else's message. Own messages cannot be liked;
    * setting the state it already has changes nothing but still sends MessageLikedEvent, as legacy re-broadcasts.
+   * `inChatId`, when given, must be the message's chat (a client naming one chat and another chat's message likes
+   * nothing: the legacy security gap, closed).
    */
-  async setMessageLiked(viewerId: string, messageId: string, liked: boolean): Promise<MessagePayload> {
+  async setMessageLiked(
+    viewerId: string,
+    messageId: string,
+    liked: boolean,
+    inChatId?: string | null,
+  ): Promise<MessagePayload> {
     const located = await this.chat.requireMessage(viewerId, messageId);
+    if (inChatId != null && inChatId.toLowerCase() !== located.chat.id) {
+      throw notFound("Message not found in this chat.");
+    }
     if (located.message.senderId === viewerId) throw forbidden("You can't like your own message.");
     await this.reactable(viewerId, messageId, located);
     const id = located.message.id;
