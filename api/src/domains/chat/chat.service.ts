@@ -410,7 +410,7 @@ function checkMessageInput(input: SendMessageInput) {
   return { content: input.content, clientTimestamp, clientMessageId };
 }
 
-/** A message's content: 1 to 255 characters (code points), storable as PostgreSQL text. */
+/** A message's content, sent or edited: 0 to 255 characters (code points), storable as PostgreSQL text. */
 export function checkContent(content: string): void {
   const problem = textProblem(CONTENT_TEXT, content);
   if (problem) throw badInput(`A message ${problem}.`, "content");
