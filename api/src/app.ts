@@ -4,6 +4,9 @@ import { createBridge, staticSite } from "@parley/bridge";
 import { createDb, type Db, readMigrations } from "@parley/db";
 import type { Config } from "./config.ts";
 import { ChatService } from "./domains/chat/chat.service.ts";
+import { MessageEditsService } from "./domains/chat/edits/edits.service.ts";
+import { ReactionsService } from "./domains/chat/reactions/reactions.service.ts";
+import { ReceiptsService } from "./domains/chat/receipts/receipts.service.ts";
 import { GamesService } from "./domains/games/games.service.ts";
 import { GroupsService } from "./domains/groups/groups.service.ts";
 import { InvitationsService } from "./domains/invitations/invitations.service.ts";
@@ -109,15 +112,19 @@ export async function createApp(
     services.chat.requireChat(viewerId, chatId),
   );
   const users = new UsersService(db.prisma, notifications, limits, bus);
+  const chat = new ChatService(db.prisma, db.sql, bus, users, limits, presence, media, {
+    observe: (batch) => metrics.writerBatch(batch),
+  });
   const services: Services = {
     auth: new AuthService(db.prisma, tokens, limits, sessions),
     users,
     notifications,
     tournaments: new TournamentsService(db.prisma, db.sql, notifications, logger, limits),
     groups: new GroupsService(db.prisma, bus, config.groupMaxMembers),
-    chat: new ChatService(db.prisma, db.sql, bus, users, limits, presence, media, {
-      observe: (batch) => metrics.writerBatch(batch),
-    }),
+    chat,
+    reactions: new ReactionsService(db.prisma, bus, chat, presence),
+    messageEdits: new MessageEditsService(db.prisma, bus, chat),
+    receipts: new ReceiptsService(db.prisma, bus, chat, limits, config.rateLimits.deliveryEvent.duration * 1000),
     invitations: new InvitationsService(db.prisma, bus, users, limits, notifications, {
       ttlMs: config.invitationTtl * 1000,
     }),

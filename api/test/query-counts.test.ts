@@ -3,7 +3,7 @@
 // delivering one event to K sockets costs the same whatever K, and nothing once it is published.
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publishChatEvent } from "../src/domains/chat/chat.events.ts";
+import { newMessageState, publishChatEvent } from "../src/domains/chat/chat.events.ts";
 import { publishInvitationEvent } from "../src/domains/invitations/invitations.events.ts";
 import { publishNotificationEvent } from "../src/domains/notifications/notifications.events.ts";
 import { publishPresence } from "../src/domains/presence/presence.events.ts";
@@ -225,6 +225,182 @@ describe("chatEvents in a group of 256 members: no query per member", () => {
     expect(others(eight.queries)).toEqual(others(one.queries));
     expect(eight.events.map((event) => event.message.senderBlockedByMe)).toEqual([true, ...Array(7).fill(false)]);
     expect(eight.events.map((event) => event.message.isRead)).toEqual([true, ...Array(7).fill(false)]);
+  });
+});
+
+describe("chatEvents: reactions, edits and deletes, with the reactions a client shows", () => {
+  const CHAT = `subscription { chatEvents { __typename
+    ... on MessageSentEvent { message { id content isLiked editedAt deletedAt reactions { emoji count reactedByMe } } }
+    ... on ReactionEvent { chatId messageId emoji added byUserId reactions { emoji count reactedByMe } }
+    ... on MessageEditedEvent { chatId messageId content editedAt byUserId }
+    ... on MessageDeletedEvent { chatId messageId deletedAt byUserId }
+  } }`;
+  const REACT = "mutation($m: ID!, $e: String!) { addReaction(messageId: $m, emoji: $e) { id } }";
+  const EDIT = "mutation($m: ID!, $t: String!) { editMessage(messageId: $m, content: $t) { id } }";
+  const DELETE = "mutation($m: ID!) { deleteMessage(messageId: $m) { id } }";
+
+  async function message() {
+    const [alice, bob] = await pair();
+    const chatId = await openChat(server, bob, alice.username);
+    const sent = await gql(server, SEND, { c: chatId, t: "hi" }, alice);
+    return { alice, bob, chatId, messageId: sent.data?.sendMessage.id as string };
+  }
+
+  it("each costs the same whatever the number of sockets; a published one costs nothing", async () => {
+    const emojis = ["👍", "🎉"];
+    for (const [name, act] of [
+      ["react", (m: string, user: TestUser, k: number) => as(user, REACT, { m, e: emojis[k === 1 ? 0 : 1] })],
+      ["edit", (m: string, user: TestUser, k: number) => as(user, EDIT, { m, t: `edited ${k}` })],
+      ["delete", (m: string, user: TestUser) => as(user, DELETE, { m })],
+    ] as const) {
+      const runs = [];
+      for (const k of [1, 8]) {
+        const { alice, bob, messageId } = await message();
+        const actor = name === "react" ? bob : alice;
+        runs.push(await deliveryTo(bob, k, CHAT, () => act(messageId, actor, k)));
+      }
+      const [one, eight] = runs as [Awaited<ReturnType<typeof deliveryTo>>, Awaited<ReturnType<typeof deliveryTo>>];
+      expect({ name, queries: sorted(eight.queries).length }).toEqual({ name, queries: sorted(one.queries).length });
+      expect(sorted(eight.queries)).toEqual(sorted(one.queries));
+    }
+
+    const { alice, bob, chatId, messageId } = await message();
+    const reaction = { emoji: "👍", count: 1, reactedByMe: true };
+    const published = await deliveryTo(bob, 8, CHAT, () =>
+      publishChatEvent(server.app.bus, [bob.id], {
+        kind: "MESSAGE_REACTION",
+        at: at(),
+        chatId,
+        messageId,
+        emoji: "👍",
+        added: true,
+        byUserId: bob.id,
+        reactions: [reaction],
+      }),
+    );
+    expect(published.queries).toEqual([]);
+    expect(published.events[7]).toMatchObject({ messageId, reactions: [reaction] });
+
+    const sent = await deliveryTo(bob, 8, CHAT, () => gql(server, SEND, { c: chatId, t: "fresh" }, alice));
+    expect(sent.events[7]).toMatchObject({ message: { content: "fresh", reactions: [], isLiked: false } });
+    const payload = await server.app.services.chat.lastMessage(bob.id, chatId);
+    if (!payload) throw new Error("no message");
+    const fresh = await deliveryTo(bob, 8, CHAT, () =>
+      publishChatEvent(server.app.bus, [bob.id], {
+        kind: "MESSAGE_SENT",
+        at: at(),
+        chatId,
+        message: { ...payload, reactions: [] },
+      }),
+    );
+    expect(fresh.queries).toEqual([]); // a new message's reactions come with it
+  });
+
+  it("a page's reactions and likes cost one batch, for 1 message as for 10", async () => {
+    const PAGE = `query($c: ID!) { chat(id: $c) { messages(first: 20) { nodes { id isLiked
+      reactions { emoji count reactedByMe } } } } }`;
+    const LIKE = "mutation($m: ID!) { setMessageLiked(messageId: $m, liked: true) { id } }";
+    async function pageOf(messages: number) {
+      const [alice, bob] = await pair();
+      const chatId = await openChat(server, bob, alice.username);
+      for (let i = 0; i < messages; i++) {
+        const sent = await gql(server, SEND, { c: chatId, t: `m${i}` }, alice);
+        await as(bob, LIKE, { m: sent.data?.sendMessage.id });
+        await as(alice, REACT, { m: sent.data?.sendMessage.id, e: "👍" });
+      }
+      await server.app.services.presence.settled();
+      let page: any;
+      const run = await counted(async () => {
+        page = await as(bob, PAGE, { c: chatId });
+      });
+      return { queries: run, nodes: page.chat.messages.nodes };
+    }
+    const one = await pageOf(1);
+    const ten = await pageOf(10);
+    expect(ten.queries.length).toBe(one.queries.length);
+    expect(ten.nodes).toHaveLength(10);
+    for (const node of ten.nodes) {
+      expect(node).toMatchObject({
+        isLiked: true,
+        reactions: [
+          { emoji: "❤️", count: 1, reactedByMe: true },
+          { emoji: "👍", count: 1, reactedByMe: false },
+        ],
+      });
+    }
+  });
+});
+
+describe("chatEvents and pages: receipts", () => {
+  const CHAT = `subscription { chatEvents { __typename
+    ... on MessageSentEvent { message { id status receipts { deliveredCount readCount } } }
+    ... on DeliveryEvent { chatId byUserId deliveredCursor readCursor }
+  } }`;
+  const DELIVERED = "mutation($c: ID!) { markDelivered(chatId: $c) { deliveredCursor } }";
+
+  it("a DeliveryEvent costs the same whatever the number of sockets; published ones and new messages nothing", async () => {
+    const runs = [];
+    for (const k of [1, 8]) {
+      const [alice, bob] = await pair();
+      const chatId = await openChat(server, bob, alice.username);
+      await gql(server, SEND, { c: chatId, t: "hi" }, bob);
+      runs.push(await deliveryTo(bob, k, CHAT, () => as(alice, DELIVERED, { c: chatId })));
+    }
+    const [one, eight] = runs as [Awaited<ReturnType<typeof deliveryTo>>, Awaited<ReturnType<typeof deliveryTo>>];
+    expect(sorted(eight.queries)).toEqual(sorted(one.queries));
+    expect(eight.events[7]).toMatchObject({ __typename: "DeliveryEvent", deliveredCursor: "1" });
+
+    const [alice, bob] = await pair();
+    const chatId = await openChat(server, bob, alice.username);
+    const published = await deliveryTo(bob, 8, CHAT, () =>
+      publishChatEvent(server.app.bus, [bob.id], {
+        kind: "DELIVERY",
+        at: at(),
+        chatId,
+        byUserId: alice.id,
+        deliveredSeq: 3,
+        readSeq: 2,
+      }),
+    );
+    expect(published.queries).toEqual([]);
+    expect(published.events[7]).toMatchObject({ deliveredCursor: "3", readCursor: "2" });
+
+    await gql(server, SEND, { c: chatId, t: "first" }, bob);
+    const payload = await server.app.services.chat.lastMessage(bob.id, chatId);
+    if (!payload) throw new Error("no message");
+    const fresh = await deliveryTo(bob, 8, CHAT, () =>
+      publishChatEvent(server.app.bus, [bob.id], {
+        kind: "MESSAGE_SENT",
+        at: at(),
+        chatId,
+        message: { ...payload, ...newMessageState() },
+      }),
+    );
+    expect(fresh.queries).toEqual([]); // a new message's status and counts come with it
+    expect(fresh.events[7]).toMatchObject({ message: { status: "SENT", receipts: { deliveredCount: 0 } } });
+  });
+
+  it("a page's statuses and counts cost one batch, for 1 message as for 10", async () => {
+    const PAGE = `query($c: ID!) { chat(id: $c) { messages(first: 20) { nodes { id status
+      receipts { deliveredCount readCount } } } } }`;
+    async function pageOf(messages: number) {
+      const [alice, bob] = await pair();
+      const chatId = await openChat(server, bob, alice.username);
+      for (let i = 0; i < messages; i++) await gql(server, SEND, { c: chatId, t: `m${i}` }, alice);
+      await as(bob, DELIVERED, { c: chatId });
+      await server.app.services.presence.settled();
+      let page: any;
+      const run = await counted(async () => {
+        page = await as(alice, PAGE, { c: chatId });
+      });
+      return { queries: run, nodes: page.chat.messages.nodes };
+    }
+    const one = await pageOf(1);
+    const ten = await pageOf(10);
+    expect(ten.queries.length).toBe(one.queries.length);
+    for (const node of ten.nodes) {
+      expect(node).toMatchObject({ status: "DELIVERED", receipts: { deliveredCount: 1, readCount: 0 } });
+    }
   });
 });
 

@@ -93,7 +93,10 @@ describe("chatEvents", () => {
         liked: true,
         byUserId: bob.id,
       });
+      // the like is the ❤️ reaction: its ReactionEvent follows (test/reactions.test.ts)
+      expect((await queue.next()).chatEvents).toEqual({ __typename: "ReactionEvent" });
       expect((await queue.next()).chatEvents).toMatchObject({ __typename: "MessageLikedEvent", liked: false });
+      expect((await queue.next()).chatEvents).toEqual({ __typename: "ReactionEvent" });
       expect((await queue.next()).chatEvents).toEqual({
         __typename: "MessageReadEvent",
         chatId,

@@ -1,5 +1,8 @@
 import type { PrismaClient } from "@parley/db";
 import type { ChatService } from "../domains/chat/chat.service.ts";
+import type { MessageEditsService } from "../domains/chat/edits/edits.service.ts";
+import type { ReactionsService } from "../domains/chat/reactions/reactions.service.ts";
+import type { ReceiptsService } from "../domains/chat/receipts/receipts.service.ts";
 import type { GamesService } from "../domains/games/games.service.ts";
 import type { GroupsService } from "../domains/groups/groups.service.ts";
 import type { InvitationsService } from "../domains/invitations/invitations.service.ts";
@@ -18,6 +21,9 @@ export interface Services {
   auth: AuthService;
   users: UsersService;
   chat: ChatService;
+  reactions: ReactionsService;
+  messageEdits: MessageEditsService;
+  receipts: ReceiptsService;
   groups: GroupsService;
   notifications: NotificationsService;
   tournaments: TournamentsService;

@@ -10,7 +10,7 @@ import { rateLimited } from "../graphql/errors.ts";
 
 /**
  * Each limit counts per key: a user id, or a client address where there is no user yet (signUp, logIn).
- * `typingEvent` is not a refusal but a window: setTyping calls within it are coalesced (see `once`).
+ * `typingEvent` and `deliveryEvent` are not refusals but windows: events within them are coalesced (see `once`).
  */
 export const LIMIT_NAMES = [
   "sendMessage",
@@ -21,6 +21,8 @@ export const LIMIT_NAMES = [
   "loginAccount",
   "typing",
   "typingEvent",
+  "delivery",
+  "deliveryEvent",
   "friendship",
   "createTournament",
 ] as const;
@@ -116,6 +118,9 @@ export function rateLimitConfig(settings: RateLimitSettings): RateLimitConfig {
     // a client may call setTyping on every keystroke: 10 a second pass, one TYPING event per chat a second goes out
     typing: { points: 10, duration: 1 },
     typingEvent: { points: 1, duration: 1 },
+    // a client acknowledges each message it receives: 20 a second pass, one DeliveryEvent per chat a second goes out
+    delivery: { points: 20, duration: 1 },
+    deliveryEvent: { points: 1, duration: 1 },
     // addFriend and removeFriend together
     friendship: { points: 30, duration: 60 },
     // each one announces the tournament to every user
@@ -134,6 +139,8 @@ const refusals: Record<LimitName, string> = {
   loginAccount: "Too many failed log-ins to this account.",
   typing: "You are sending typing notifications too fast.",
   typingEvent: "You are sending typing notifications too fast.",
+  delivery: "You are acknowledging messages too fast.",
+  deliveryEvent: "You are acknowledging messages too fast.",
   friendship: "You are changing your friends too fast.",
   createTournament: "You are creating tournaments too fast.",
 };

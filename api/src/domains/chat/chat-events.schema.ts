@@ -4,6 +4,9 @@ import { eventUnion } from "../../graphql/event-streams.ts";
 import { UserRef } from "../users/users.schema.ts";
 import { type ChatEvent, chatEventsOf } from "./chat.events.ts";
 import { MessageRef } from "./chat.schema.ts";
+import { MessageDeletedEventRef, MessageEditedEventRef } from "./edits/edits.events.schema.ts";
+import { ReactionEventRef } from "./reactions/reactions.events.schema.ts";
+import { DeliveryEventRef } from "./receipts/receipts.events.schema.ts";
 
 type EventOf<K extends ChatEvent["kind"]> = Extract<ChatEvent, { kind: K }>;
 
@@ -89,6 +92,10 @@ const ChatEventRef = eventUnion<ChatEvent>("ChatEvent", {
   TYPING: TypingEvent,
   GROUP_CHANGED: GroupChangedEvent,
   GROUP_DELETED: GroupDeletedEvent,
+  MESSAGE_REACTION: ReactionEventRef,
+  MESSAGE_EDITED: MessageEditedEventRef,
+  MESSAGE_DELETED: MessageDeletedEventRef,
+  DELIVERY: DeliveryEventRef,
 });
 
 builder.subscriptionFields((t) => ({

@@ -2,6 +2,10 @@ import type { EventBus } from "../../realtime/event-bus.ts";
 import { inboxEvents, type KindSet, publishToInboxes } from "../../realtime/inbox.ts";
 import type { AttachmentPayload } from "../media/media.service.ts";
 import type { PublicUser } from "../users/users.service.ts";
+import type { MessageDeletedEvent, MessageEditedEvent } from "./edits/edits.events.ts";
+import type { ReactionCount, ReactionEvent } from "./reactions/reactions.events.ts";
+import type { DeliveryEvent } from "./receipts/receipts.events.ts";
+import { nobodyYet, type ReceiptSummary } from "./receipts/receipts.rules.ts";
 
 export type ChatKindName = "DIRECT" | "GROUP";
 export type MemberRoleName = "OWNER" | "ADMIN" | "MEMBER";
@@ -49,9 +53,25 @@ export interface MessagePayload {
   isRead: boolean;
   /** the viewer blocked the sender: set by queries; for events the Message type loads it (one batch per event) */
   senderBlockedByMe?: boolean;
+  /** someone other than the sender reacted ❤️ (reactions/liked.ts) */
   isLiked: boolean;
   /** set in MESSAGE_SENT (so delivery costs no query); queries leave it out and the Message type batches it */
   attachments?: AttachmentPayload[];
+  editedAt: string | null;
+  /** a tombstone: content emptied, reactions gone */
+  deletedAt: string | null;
+  /** the reactions as the payload's one viewer sees them, when known (none on a new message); else loaded */
+  reactions?: ReactionCount[];
+  /** delivery and read counts and status, when known (nobody yet, on a new message); else loaded */
+  receipts?: ReceiptSummary;
+}
+
+/** What a message just stored starts as: nobody read, liked, edited or reacted to it yet (events carry it). */
+export function newMessageState(): Pick<
+  MessagePayload,
+  "isRead" | "isLiked" | "editedAt" | "deletedAt" | "reactions" | "receipts"
+> {
+  return { isRead: false, isLiked: false, editedAt: null, deletedAt: null, reactions: [], receipts: nobodyYet() };
 }
 
 export type ChatEvent =
@@ -71,7 +91,11 @@ export type ChatEvent =
       /** members the change took out (removed, banned, left): they receive this event, then no more */
       removedUserIds: string[];
     }
-  | { kind: "GROUP_DELETED"; at: string; chatId: string; byUserId: string };
+  | { kind: "GROUP_DELETED"; at: string; chatId: string; byUserId: string }
+  | ReactionEvent
+  | MessageEditedEvent
+  | MessageDeletedEvent
+  | DeliveryEvent;
 
 const CHAT_KINDS: KindSet<ChatEvent> = {
   MESSAGE_SENT: true,
@@ -81,6 +105,10 @@ const CHAT_KINDS: KindSet<ChatEvent> = {
   TYPING: true,
   GROUP_CHANGED: true,
   GROUP_DELETED: true,
+  MESSAGE_REACTION: true,
+  MESSAGE_EDITED: true,
+  MESSAGE_DELETED: true,
+  DELIVERY: true,
 };
 
 /** To each member's inbox (every socket of theirs). Never throws: failures are logged. */

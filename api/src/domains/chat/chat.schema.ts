@@ -94,7 +94,7 @@ export const MessageRef = builder.objectRef<MessagePayload>("Message").implement
       description: "I blocked the sender (in a group: shown flagged, never counted unread for me).",
       resolve: (message, _args, ctx) => senderBlockedByMe(message, ctx.viewer?.id, ctx),
     }),
-    isLiked: t.exposeBoolean("isLiked"),
+    isLiked: t.exposeBoolean("isLiked", { description: "Someone other than the sender reacted ❤️ (legacy like)." }),
   }),
 });
 
@@ -300,8 +300,9 @@ builder.mutationFields((t) => ({
       liked: t.arg.boolean({ required: true }),
       chatId: t.arg.id({ required: false, description: "The chat the message must be in; NOT_FOUND otherwise." }),
     },
+    description: "The legacy like: my ❤️ reaction (U+2764 U+FE0F) on someone else's message.",
     resolve: (_root, args, ctx) =>
-      ctx.services.chat.setMessageLiked(requireViewer(ctx).id, args.messageId, args.liked, args.chatId),
+      ctx.services.reactions.setMessageLiked(requireViewer(ctx).id, args.messageId, args.liked, args.chatId),
   }),
   markMessageRead: t.field({
     type: MessageRef,

@@ -13,7 +13,13 @@ import type { ActivitySink } from "../presence/presence.service.ts";
 import { eitherBlocked } from "../users/blocks.ts";
 import type { UsersService } from "../users/users.service.ts";
 import { publicUserSelect } from "../users/users.service.ts";
-import { type ChatEvent, type ChatKindName, type MessagePayload, publishChatEvent } from "./chat.events.ts";
+import {
+  type ChatEvent,
+  type ChatKindName,
+  type MessagePayload,
+  newMessageState,
+  publishChatEvent,
+} from "./chat.events.ts";
 import { chatPair, isMember, memberWhere, myMembership } from "./chat.members.ts";
 import { loadMessagePages, type PageRequest } from "./message-pages.ts";
 import { type BatchObserver, MessageWriter, type WriterLimits } from "./message-writer.ts";
@@ -217,8 +223,7 @@ export class ChatService {
       content,
       clientTimestamp,
       createdAt: written.createdAt.toISOString(),
-      isRead: false,
-      isLiked: false,
+      ...newMessageState(),
       attachments,
     };
     await this.publish(written.memberIds, { kind: "MESSAGE_SENT", at: message.createdAt, chatId, message });
@@ -262,37 +267,10 @@ export class ChatService {
   }
 
   /** One message as the viewer sees it (read state, block flag), through the page loader. */
-  private async messageAt(viewerId: string, chatId: string, seq: number): Promise<MessagePayload> {
+  async messageAt(viewerId: string, chatId: string, seq: number): Promise<MessagePayload> {
     const [message] = await this.pages.load({ chatId, viewerId, after: seq - 1, before: null, skip: 0, take: 1 });
     if (!message) throw notFound("Message not found.");
     return message;
-  }
-
-  /**
-   * Likes are a single flag per message, set by a member other than its sender. `inChatId`, when given, must be
-   * the message's chat (a client naming one chat and another chat's message likes nothing).
-   */
-  async setMessageLiked(
-    viewerId: string,
-    messageId: string,
-    liked: boolean,
-    inChatId?: string | null,
-  ): Promise<MessagePayload> {
-    const { message, chat } = await this.requireMessage(viewerId, messageId);
-    if (inChatId != null && inChatId.toLowerCase() !== chat.id) throw notFound("Message not found in this chat.");
-    if (message.senderId === viewerId) throw forbidden("You can't like your own message.");
-    await this.requireNotBlocked(chat);
-    this.presence.activity(viewerId);
-    await this.prisma.message.update({ where: { id: message.id }, data: { isLiked: liked } });
-    await this.publish(await this.memberIds(chat), {
-      kind: "MESSAGE_LIKED",
-      at: new Date().toISOString(),
-      chatId: chat.id,
-      messageId: message.id,
-      liked,
-      byUserId: viewerId,
-    });
-    return this.messageAt(viewerId, chat.id, message.seq);
   }
 
   /**
@@ -372,11 +350,20 @@ export class ChatService {
     return members.map((member) => member.userId);
   }
 
-  private async requireMessage(viewerId: string, messageId: string) {
+  /** A message of a chat the viewer is a member of, with the chat and the viewer's membership. */
+  async requireMessage(viewerId: string, messageId: string) {
     const message = isUuid(messageId)
       ? await this.prisma.message.findUnique({
           where: { id: messageId },
-          select: { id: true, seq: true, senderId: true, chat: { include: { members: myMembership(viewerId) } } },
+          select: {
+            id: true,
+            seq: true,
+            senderId: true,
+            content: true,
+            createdAt: true,
+            deletedAt: true,
+            chat: { include: { members: myMembership(viewerId) } },
+          },
         })
       : null;
     if (!message) throw notFound("Message not found.");
@@ -385,7 +372,7 @@ export class ChatService {
   }
 
   /** A block separates a DIRECT chat's pair; in a group it stops nobody (chat.blocking.ts). */
-  private async requireNotBlocked(chat: ChatRow): Promise<void> {
+  async requireNotBlocked(chat: ChatRow): Promise<void> {
     if (chat.kind !== "DIRECT" || !chat.userAId || !chat.userBId) return;
     if (await eitherBlocked(this.prisma, chat.userAId, chat.userBId)) {
       throw forbidden("One of you has blocked the other.");
@@ -415,8 +402,7 @@ export class ChatService {
 function checkMessageInput(input: SendMessageInput) {
   const clientTimestamp = input.clientTimestamp ?? null;
   const clientMessageId = input.clientMessageId ?? null;
-  const problem = textProblem(CONTENT_TEXT, input.content);
-  if (problem) throw badInput(`A message ${problem}.`, "content");
+  checkContent(input.content);
   const timestampProblem = clientTimestamp === null ? undefined : textProblem(CLIENT_TIMESTAMP_TEXT, clientTimestamp);
   if (timestampProblem) throw badInput(`clientTimestamp ${timestampProblem}.`, "clientTimestamp");
   const keyProblem = clientMessageId === null ? undefined : textProblem(CLIENT_MESSAGE_ID_TEXT, clientMessageId);
@@ -424,8 +410,14 @@ function checkMessageInput(input: SendMessageInput) {
   return { content: input.content, clientTimestamp, clientMessageId };
 }
 
+/** A message's content, sent or edited: 0 to 255 characters (code points), storable as PostgreSQL text. */
+export function checkContent(content: string): void {
+  const problem = textProblem(CONTENT_TEXT, content);
+  if (problem) throw badInput(`A message ${problem}.`, "content");
+}
+
 /** A cursor is a message's seq: up to 9 digits. */
-const MAX_SEQ = 999_999_999;
+export const MAX_SEQ = 999_999_999;
 
 export function parseCursor(cursor: string, field: string): number {
   if (!/^\d{1,9}$/.test(cursor)) throw badInput(`${field} is not a valid cursor.`, field);

@@ -2,6 +2,7 @@ import { Prisma, type PrismaClient } from "@parley/db";
 import { blocksSql } from "../users/blocks.ts";
 import type { MessagePayload } from "./chat.events.ts";
 import { memberSql } from "./chat.members.ts";
+import { likedSql } from "./reactions/liked.ts";
 import { isReadSql } from "./read-state.ts";
 
 /** One chat's page: `after` reads forward (oldest first), else backward from `before` (newest first). */
@@ -15,9 +16,11 @@ export interface PageRequest {
   take: number;
 }
 
-interface PageRow extends Omit<MessagePayload, "sender" | "createdAt"> {
+interface PageRow extends Omit<MessagePayload, "sender" | "createdAt" | "editedAt" | "deletedAt"> {
   request: number;
   createdAt: Date;
+  editedAt: Date | null;
+  deletedAt: Date | null;
   username: string;
   nickname: string;
   avatar: string | null;
@@ -42,7 +45,7 @@ export async function loadMessagePages(
     SELECT r.request, m.id, m.chat_id AS "chatId", c.kind::text AS "chatKind", m.seq, m.kind::text AS kind,
       m.system, m.sender_id AS "senderId", m.content, m.client_timestamp AS "clientTimestamp",
       m.created_at AS "createdAt", ${READ} AS "isRead", ${SENDER_BLOCKED} AS "senderBlockedByMe",
-      m.is_liked AS "isLiked", u.username, u.nickname, u.avatar, u.elo
+      ${likedSql("m")} AS "isLiked", m.edited_at AS "editedAt", m.deleted_at AS "deletedAt", u.username, u.nickname, u.avatar, u.elo
     FROM jsonb_to_recordset(${input}::jsonb)
       AS r(request int, "chatId" uuid, "viewerId" uuid, after int, before int, skip int, take int)
     JOIN chats c ON c.id = r."chatId" AND ${MEMBER}
@@ -55,9 +58,15 @@ export async function loadMessagePages(
     ) m
     JOIN users u ON u.id = m.sender_id`);
   const pages = requests.map((): MessagePayload[] => []);
-  for (const { request, username, nickname, avatar, elo, createdAt, ...message } of rows) {
+  for (const { request, username, nickname, avatar, elo, createdAt, editedAt, deletedAt, ...message } of rows) {
     const sender = { id: message.senderId, username, nickname, avatar, elo };
-    pages[request]?.push({ ...message, sender, createdAt: createdAt.toISOString() });
+    pages[request]?.push({
+      ...message,
+      sender,
+      createdAt: createdAt.toISOString(),
+      editedAt: editedAt?.toISOString() ?? null,
+      deletedAt: deletedAt?.toISOString() ?? null,
+    });
   }
   requests.forEach((request, index) => {
     const forward = request.after !== null;

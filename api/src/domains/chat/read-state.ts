@@ -6,7 +6,7 @@ import { readByBlockSql } from "./chat.blocking.ts";
  * What is read and what is unread derive from it here, once, as SQL fragments every query uses; nothing else
  * stores read state. DIRECT: a message is read when its receiver's position reached it (as legacy is_read),
  * or while a block separates the pair. GROUP: read for the viewer when they sent it, their position reached it,
- * or they blocked its sender. Unread: TEXT messages from others that the member has not read.
+ * or they blocked its sender. Unread: TEXT messages from others, not deleted, that the member has not read.
  */
 
 /** SQL: message row `m` of chat row `c` is read, as the user id expression `viewer` sees it. */
@@ -22,7 +22,7 @@ export function isReadSql(c: string, m: string, viewer: string): string {
 /** SQL: message row `m` is unread for the member row `cm` of chat row `c` (join condition on messages). */
 export function unreadSql(cm: string, c: string, m: string): string {
   return `${m}.chat_id = ${cm}.chat_id AND ${m}.seq > ${cm}.read_seq AND ${m}.sender_id <> ${cm}.user_id
-    AND ${m}.kind = 'TEXT' AND NOT ${readByBlockSql(c, m, `${cm}.user_id`)}`;
+    AND ${m}.kind = 'TEXT' AND ${m}.deleted_at IS NULL AND NOT ${readByBlockSql(c, m, `${cm}.user_id`)}`;
 }
 
 export interface StatsRequest {

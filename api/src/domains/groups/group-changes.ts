@@ -1,7 +1,7 @@
 import type { Chat, MemberRole, PrismaClient } from "@parley/db";
 import { badInput, forbidden, notFound } from "../../graphql/errors.ts";
 import { isUuid } from "../../infra/validation.ts";
-import type { MessagePayload, SystemChange } from "../chat/chat.events.ts";
+import { type MessagePayload, newMessageState, type SystemChange } from "../chat/chat.events.ts";
 import { type PublicUser, publicUserSelect } from "../users/users.service.ts";
 
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
@@ -74,8 +74,7 @@ export async function appendSystemMessage(
     content: "",
     clientTimestamp: null,
     createdAt: stored.createdAt.toISOString(),
-    isRead: false,
-    isLiked: false,
+    ...newMessageState(),
   };
 }
 

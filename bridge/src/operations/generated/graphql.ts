@@ -130,11 +130,15 @@ export type LegacyChatEventsSubscriptionVariables = Exact<{ [key: string]: never
 
 export type LegacyChatEventsSubscription = { chatEvents:
     | { __typename: 'ChatReadEvent' }
+    | { __typename: 'DeliveryEvent' }
     | { __typename: 'GroupChangedEvent' }
     | { __typename: 'GroupDeletedEvent' }
+    | { __typename: 'MessageDeletedEvent' }
+    | { __typename: 'MessageEditedEvent' }
     | { __typename: 'MessageLikedEvent', chatId: string, messageId: string, liked: boolean }
     | { __typename: 'MessageReadEvent' }
     | { __typename: 'MessageSentEvent', message: { id: string, chatId: string, chatKind: ChatKind, kind: MessageKind, createdAt: string, clientTimestamp: string | null, content: string, sender: { username: string } } }
+    | { __typename: 'ReactionEvent' }
     | { __typename: 'StreamReadyEvent' }
     | { __typename: 'TypingEvent' }
    };
