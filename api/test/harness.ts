@@ -175,14 +175,17 @@ export const SEND = `mutation($c: ID!, $t: String!, $ts: String) {
 }`;
 
 export function wsClient(server: { wsUrl: string }, user?: { token: string }): Client {
-  return createClient({
-    url: server.wsUrl,
-    webSocketImpl: WebSocket,
-    connectionParams: user ? { authorization: `Bearer ${user.token}` } : undefined,
-    retryAttempts: 0,
-    lazy: true,
-  });
+  return createClient(wsOptions(server, user));
 }
+
+/** A test graphql-ws client's options: no retries, lazy (connects with its first operation). */
+export const wsOptions = (server: { wsUrl: string }, user?: { token: string }) => ({
+  url: server.wsUrl,
+  webSocketImpl: WebSocket,
+  connectionParams: user ? { authorization: `Bearer ${user.token}` } : undefined,
+  retryAttempts: 0,
+  lazy: true,
+});
 
 /** Collects a subscription's results in order; `next()` waits (bounded) for the next one. */
 export class EventQueue<T = any> {

@@ -10,8 +10,9 @@ import type { Sessions } from "../domains/users/sessions.ts";
 import { accessTokenFrom } from "../infra/auth.ts";
 import { clientAddress } from "../infra/client-address.ts";
 import { nodeHeaders, type OriginPolicy } from "../infra/origin-policy.ts";
+import { asUnavailable } from "../infra/unavailable.ts";
 import type { SocketSession } from "./context.ts";
-import { ParleyError } from "./errors.ts";
+import { maskError, ParleyError } from "./errors.ts";
 import type { TransportLimits } from "./transport-limits.ts";
 import { boundedMessage } from "./transport-plugins.ts";
 import type { ParleyYoga } from "./yoga.ts";
@@ -22,6 +23,8 @@ const ParleyCloseCode = {
   TooManySockets: 1008,
   /** the socket queued more than WS_MAX_BUFFERED_BYTES unsent (Try Again Later: reconnect and catch up by cursor) */
   SlowConsumer: 1013,
+  /** the session could not be checked (the database is unreachable): Try Again Later, not 4403 or 4500 */
+  Unavailable: 1013,
 } as const;
 
 /** Message types only a server sends: from a client they are a protocol error (4400), not an internal one. */
@@ -126,8 +129,12 @@ function graphqlWsOptions(
           authorization: stringParam(params?.authorization),
           cookie: ctx.extra.request.headers.cookie,
         });
-      const check = await sessions.resolve(token);
-      if (!check.ok) return false;
+      const check = await sessions.resolve(token).catch((error: unknown) => {
+        if (!asUnavailable(error)) throw error;
+        ctx.extra.socket.close(ParleyCloseCode.Unavailable, "Unavailable: try again shortly");
+        return undefined;
+      });
+      if (!check?.ok) return false;
       if (!sockets.open(check.viewer.id)) {
         ctx.extra.socket.close(ParleyCloseCode.TooManySockets, `Too many sockets (limit ${limits.maxSocketsPerUser})`);
         return false;
@@ -181,12 +188,21 @@ function graphqlWsOptions(
       }
       const errors = enveloped.validate(enveloped.schema, document);
       if (errors.length > 0) return errors.map(boundedMessage);
+      let contextValue: unknown;
+      try {
+        contextValue = await enveloped.contextFactory();
+      } catch (error) {
+        // e.g. the session check cannot reach the database: this operation fails (UNAVAILABLE), not the socket (4500)
+        const masked = maskError(error, UNEXPECTED);
+        if (masked.message === UNEXPECTED) yoga.logger.error(error);
+        return [asGraphqlError(masked)];
+      }
       const args: ExecutionArgs & { rootValue: Enveloped } = {
         schema: enveloped.schema,
         document,
         operationName: payload.operationName,
         variableValues: payload.variables,
-        contextValue: await enveloped.contextFactory(),
+        contextValue,
         rootValue: enveloped,
       };
       return args;
@@ -201,6 +217,11 @@ function graphqlWsOptions(
     subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
   };
 }
+
+const UNEXPECTED = "Unexpected error.";
+
+const asGraphqlError = (error: Error) =>
+  boundedMessage(error instanceof GraphQLError ? error : new GraphQLError(error.message));
 
 const stringParam = (value: unknown) => (typeof value === "string" ? value : undefined);
 
