@@ -398,7 +398,8 @@ function fuzzSocket({ authenticated, frames }: { authenticated: boolean; frames:
     });
     // Operations wait for the ack: before it, graphql-ws refuses them all alike (4401).
     socket.once("message", (data) => {
-      if (authenticated && String(data) === '{"type":"connection_ack"}') sendFrames();
+      // the ack carries the user id (`payload.userId`)
+      if (authenticated && String(data).startsWith('{"type":"connection_ack"')) sendFrames();
     });
   });
 }
