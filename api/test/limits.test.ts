@@ -6,8 +6,10 @@ import { fileURLToPath } from "node:url";
 import {
   type DocumentNode,
   type GraphQLError,
+  type GraphQLSchema,
   getIntrospectionQuery,
   getVariableValues,
+  isEnumType,
   Kind,
   type OperationDefinitionNode,
 } from "graphql";
@@ -373,7 +375,7 @@ describe("GraphQL document limits (defaults)", () => {
       expect(limitErrors.map((error) => `${path}: ${error.message}`)).toEqual([]);
       for (const operation of document.definitions) {
         if (operation.kind !== Kind.OPERATION_DEFINITION) continue;
-        const variableValues = largestVariables(operation);
+        const variableValues = largestVariables(schema, operation);
         const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues);
         expect(coerced.errors, path).toBeUndefined(); // or the cost check would skip it
         const args = { schema, document, variableValues, operationName: operation.name?.value };
@@ -384,12 +386,15 @@ describe("GraphQL document limits (defaults)", () => {
 });
 
 /** Every Int variable at the largest page, every other one set to something valid of its type. */
-function largestVariables(operation: OperationDefinitionNode): Record<string, unknown> {
+function largestVariables(schema: GraphQLSchema, operation: OperationDefinitionNode): Record<string, unknown> {
   const samples: Record<string, unknown> = { Int: MAX_PAGE_SIZE, ID: randomUUID(), String: "x", Boolean: true };
   const entries = (operation.variableDefinitions ?? []).map((definition) => {
     let type = definition.type;
     while (type.kind !== Kind.NAMED_TYPE) type = type.type;
-    return [definition.variable.name.value, samples[type.name.value]];
+    const named = schema.getType(type.name.value);
+    // an enum (e.g. NotificationFilter): any of its values
+    const sample = isEnumType(named) ? named.getValues()[0]?.value : samples[type.name.value];
+    return [definition.variable.name.value, sample];
   });
   return Object.fromEntries(entries);
 }
