@@ -138,7 +138,7 @@ describe("game_invite", () => {
       });
     }
     invite(a1, bob.username, "t3");
-    invite(a2, carol.username, "t4"); // a pending invitation of one's own is engaged
+    invite(a1, carol.username, "t4"); // a pending invitation of one's own is engaged (one socket: in order)
     for (const socket of [a1, a2]) {
       expect(await socket.next()).toEqual({
         action: "game_invite_canceled",
