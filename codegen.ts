@@ -18,6 +18,11 @@ const config: CodegenConfig = {
   emitLegacyCommonJSImports: false,
   generates: {
     "web/src/lib/graphql/generated/": { ...typedDocuments, documents: ["web/src/**/*.graphql"] },
+    // graphcache's schema awareness: unions, interfaces and types without ids (embedded in their parent)
+    "web/src/lib/graphql/generated/introspection.ts": {
+      plugins: ["urql-introspection"],
+      config: { module: "es2015", useTypeImports: true },
+    },
     "bridge/src/operations/generated/": { ...typedDocuments, documents: ["bridge/src/operations/*.graphql"] },
   },
 };

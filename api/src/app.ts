@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createBridge, staticSite } from "@parley/bridge";
@@ -164,12 +165,15 @@ export async function createApp(
     cookieSecure: config.cookieSecure,
     logger,
   });
-  // A legacy SPA build on the same origin (its URLs come from location.host): every GET that is not GraphQL.
-  const legacySite = config.legacyWebDir ? staticSite(config.legacyWebDir) : undefined;
+  // The web app (or a legacy SPA build, whose URLs come from location.host) on the same origin as the API:
+  // every GET that is not GraphiQL, with unknown paths answered by the app's index.html.
+  const siteDir = config.legacyWebDir ?? (config.webDir && existsSync(config.webDir) ? config.webDir : undefined);
+  if (!siteDir) logger.warn({ webDir: config.webDir }, "no web app build: run `npm run build -w @parley/web`");
+  const staticFiles = siteDir ? staticSite(siteDir) : undefined;
   const site: typeof bridge.handleRequest = (request, response) =>
-    legacySite !== undefined &&
+    staticFiles !== undefined &&
     (request.url ?? "").split("?")[0] !== yoga.graphqlEndpoint &&
-    legacySite(request, response);
+    staticFiles(request, response);
   const server = createServer(
     withOps(
       ops,

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { type MediaSettings, mediaEnv, mediaFromEnv } from "./domains/media/media.settings.ts";
 import { PRESENCE_DEFAULTS, type PresenceSettings } from "./domains/presence/presence.settings.ts";
@@ -45,6 +46,8 @@ const timerSeconds = (fallback: number) =>
     .default(fallback);
 
 /** How long a duel invitation stays pending, seconds. */
+/** The web app's build (`npm run build -w @parley/web`; `npm start` runs it when its sources changed). */
+const WEB_BUILD_DIR = fileURLToPath(new URL("../../web/build", import.meta.url));
 const DEFAULT_INVITATION_TTL = 5 * 60;
 export const DEFAULT_GROUP_MAX_MEMBERS = 256;
 /** the highest GROUP_MAX_MEMBERS: a member list a mutation may name (graphql/bounds.ts) */
@@ -97,6 +100,7 @@ const envSchema = z
       .string()
       .optional()
       .transform((value) => value || undefined),
+    WEB_DIR: z.string().default(WEB_BUILD_DIR),
     ...mediaEnv,
   })
   .refine((env) => env.REFRESH_TOKEN_TTL > env.ACCESS_TOKEN_TTL, {
@@ -144,6 +148,8 @@ export interface Config {
   shutdownTimeout?: number;
   /** LEGACY_WEB_DIR: a legacy SPA build served on this origin (static files, SPA fallback); unset: none */
   legacyWebDir?: string | undefined;
+  /** WEB_DIR: the Parley web app's build, served on this origin unless LEGACY_WEB_DIR is set; default web/build */
+  webDir?: string | undefined;
   /** attachments: blob store, limits and URL lifetimes (domains/media/media.settings.ts); unset: defaults, files in a temporary directory */
   media?: MediaSettings;
 }
@@ -203,6 +209,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     metricsToken: e.METRICS_TOKEN || undefined,
     shutdownTimeout: e.SHUTDOWN_TIMEOUT,
     legacyWebDir: e.LEGACY_WEB_DIR && resolve(env.INIT_CWD ?? process.cwd(), e.LEGACY_WEB_DIR),
+    webDir: resolve(env.INIT_CWD ?? process.cwd(), e.WEB_DIR),
     media: mediaFromEnv(e, inMemory ? undefined : join(dataDir, "media")),
   };
 }

@@ -1,0 +1,92 @@
+import { Client, type CombinedError, fetchExchange, subscriptionExchange } from "@urql/core";
+import { authExchange } from "@urql/exchange-auth";
+import { cacheExchange } from "@urql/exchange-graphcache";
+import { createClient as createSocket } from "graphql-ws";
+import { signedOut } from "../session/session.ts";
+import { cacheOptions } from "./cache.ts";
+import { reconnected, setConnection } from "./connection.ts";
+import { domainCaches } from "./domains.ts";
+
+/** The API is on this page's origin: the session is its HttpOnly cookies, sent with every request and upgrade. */
+const HTTP_URL = "/graphql";
+const wsUrl = () => `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`;
+/** graphql-ws closes with 4403 when the access token expires: refresh, then reconnect. */
+const TOKEN_EXPIRED = 4403;
+
+let refreshing: Promise<boolean> | undefined;
+/** One refresh at a time (the refresh token is single use); resolves false when the session is gone. */
+export function refreshSession(): Promise<boolean> {
+  refreshing ??= fetch(HTTP_URL, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+    body: JSON.stringify({ query: "mutation RefreshSession { refreshSession { accessTokenExpiresAt } }" }),
+  })
+    .then(async (response) => Boolean(((await response.json()) as { data?: unknown }).data))
+    .catch(() => false)
+    .then((ok) => {
+      if (!ok) signedOut();
+      return ok;
+    })
+    .finally(() => {
+      refreshing = undefined;
+    });
+  return refreshing;
+}
+
+const isUnauthenticated = (error: CombinedError) =>
+  error.graphQLErrors.some((e) => e.extensions.code === "UNAUTHENTICATED");
+
+/** Unlimited retries, exponential up to 30 s with full jitter, so a restarted server is not hit all at once. */
+const backoff = (retries: number) => Math.random() * Math.min(30_000, 500 * 2 ** retries);
+
+function socket() {
+  let wasConnected = false;
+  return createSocket({
+    url: wsUrl,
+    lazy: false,
+    retryAttempts: Number.POSITIVE_INFINITY,
+    shouldRetry: () => true,
+    retryWait: async (retries) => {
+      await refreshing;
+      await new Promise((resolve) => setTimeout(resolve, backoff(retries)));
+    },
+    on: {
+      connected: () => {
+        setConnection("online");
+        if (wasConnected) reconnected();
+        wasConnected = true;
+      },
+      closed: (event) => {
+        if (wasConnected) setConnection("offline");
+        if ((event as CloseEvent).code === TOKEN_EXPIRED) void refreshSession();
+      },
+    },
+  });
+}
+
+export function createParleyClient(): Client {
+  const ws = socket();
+  return new Client({
+    url: HTTP_URL,
+    fetchOptions: { credentials: "same-origin" },
+    preferGetMethod: false,
+    exchanges: [
+      cacheExchange(cacheOptions(domainCaches)),
+      authExchange(async () => ({
+        addAuthToOperation: (operation) => operation,
+        didAuthError: isUnauthenticated,
+        refreshAuth: async () => {
+          await refreshSession();
+        },
+      })),
+      fetchExchange,
+      subscriptionExchange({
+        enableAllOperations: false,
+        forwardSubscription: (request) => ({
+          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? "" }, sink) }),
+        }),
+      }),
+    ],
+  });
+}

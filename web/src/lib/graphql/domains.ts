@@ -1,0 +1,4 @@
+import type { DomainCache } from "./cache.ts";
+
+/** Every domain's part of the cache (its updaters, resolvers, optimistic results): add yours here. */
+export const domainCaches: readonly DomainCache[] = [];
