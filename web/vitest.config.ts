@@ -16,7 +16,8 @@ export default defineConfig({
           include: ["e2e/**/*.e2e.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // one file at a time: each runs a Parley process and Chromium on a 2-core machine
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],
