@@ -37,8 +37,11 @@ export function refreshSession(): Promise<boolean> {
   return refreshing;
 }
 
-/** Fields whose UNAUTHENTICATED means wrong credentials, not an expired session: never refresh and retry them. */
-const SESSION_FIELDS = new Set<unknown>(["logIn", "signUp", "refreshSession", "logOut"]);
+/**
+ * Fields whose UNAUTHENTICATED means wrong credentials, not an expired session: never refresh and retry them
+ * (a retried logIn would count twice against its rate limit). logOut is not one: it needs a fresh access token.
+ */
+const SESSION_FIELDS = new Set<unknown>(["logIn", "signUp", "refreshSession"]);
 const isUnauthenticated = (error: CombinedError) =>
   error.graphQLErrors.some((e) => e.extensions.code === "UNAUTHENTICATED" && !SESSION_FIELDS.has(e.path?.[0]));
 
