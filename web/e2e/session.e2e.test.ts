@@ -102,6 +102,12 @@ describe.skipIf(!e2eRuns)("session", () => {
     console.log(describeViolations("shell", violations));
     expect(severe(violations)).toEqual([]);
     await screenshot(page, "shell");
+    await page.emulateMedia({ colorScheme: "dark" });
+    const dark = await axeCheck(page);
+    console.log(describeViolations("shell, dark", dark));
+    expect(severe(dark)).toEqual([]);
+    await screenshot(page, "shell-dark");
+    await page.emulateMedia({ colorScheme: "light" });
   });
 
   it("a taken username is refused next to the username", async () => {
