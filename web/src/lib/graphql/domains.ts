@@ -1,4 +1,6 @@
+import { duelsCache } from "../duels/duels.cache.ts";
+import { notificationsCache } from "../notifications/notifications.cache.ts";
 import type { DomainCache } from "./cache.ts";
 
 /** Every domain's part of the cache (its updaters, resolvers, optimistic results): add yours here. */
-export const domainCaches: readonly DomainCache[] = [];
+export const domainCaches: readonly DomainCache[] = [notificationsCache, duelsCache];
