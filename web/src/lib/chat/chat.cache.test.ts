@@ -1,5 +1,5 @@
 import { type AnyVariables, Client, subscriptionExchange, type TypedDocumentNode } from "@urql/core";
-import { cacheExchange, type Data } from "@urql/exchange-graphcache";
+import { cacheExchange, type Data, type DataFields } from "@urql/exchange-graphcache";
 import { type DocumentNode, getOperationAST } from "graphql";
 import { get } from "svelte/store";
 import { beforeEach, describe, expect, it, vi } from "vitest";
@@ -57,7 +57,7 @@ const page = (nodes: Data[], hasNextPage: boolean) => ({
 
 const base = { id: CHAT, first: 30 };
 let client: Client;
-let fixtures: Map<string, Data>;
+let fixtures: Map<string, DataFields>;
 let push: (event: ChatEvent) => void = () => {
   throw new Error("not subscribed");
 };
@@ -88,7 +88,7 @@ function network() {
   });
 }
 
-async function load(document: TypedDocumentNode<unknown, AnyVariables>, variables: AnyVariables, data: Data) {
+async function load<T, V extends AnyVariables>(document: TypedDocumentNode<T, V>, variables: V, data: DataFields) {
   fixtures.set(fixtureKey(getOperationName(document) ?? "", variables), data);
   const result = await client.query(document, variables).toPromise();
   if (result.error) throw result.error;

@@ -389,29 +389,41 @@ export function streamReady(_cache: Cache, _event: EventOf<"StreamReadyEvent">):
 export function applyChatEvent(cache: Cache, event: ChatEvent): void {
   switch (event.__typename) {
     case "MessageSentEvent":
-      return messageSent(cache, event.message);
+      messageSent(cache, event.message);
+      break;
     case "MessageEditedEvent":
-      return messageEdited(cache, event);
+      messageEdited(cache, event);
+      break;
     case "MessageDeletedEvent":
-      return messageDeleted(cache, event);
+      messageDeleted(cache, event);
+      break;
     case "ReactionEvent":
-      return reactionChanged(cache, event);
+      reactionChanged(cache, event);
+      break;
     case "MessageLikedEvent":
-      return messageLiked(cache, event);
+      messageLiked(cache, event);
+      break;
     case "ChatReadEvent":
-      return chatRead(cache, event);
+      chatRead(cache, event);
+      break;
     case "MessageReadEvent":
-      return messageRead(cache, event);
+      messageRead(cache, event);
+      break;
     case "DeliveryEvent":
-      return delivery(cache, event);
+      delivery(cache, event);
+      break;
     case "GroupChangedEvent":
-      return groupChanged(cache, event);
+      groupChanged(cache, event);
+      break;
     case "GroupDeletedEvent":
-      return groupDeleted(cache, event);
+      groupDeleted(cache, event);
+      break;
     case "TypingEvent":
-      return typing(cache, event);
+      typing(cache, event);
+      break;
     case "StreamReadyEvent":
-      return streamReady(cache, event);
+      streamReady(cache, event);
+      break;
   }
 }
 
