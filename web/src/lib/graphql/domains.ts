@@ -1,5 +1,7 @@
 import { conversationsCache } from "../conversations/conversations.cache.ts";
+import { presenceCache } from "../presence/presence.cache.ts";
+import { usersCache } from "../users/users.cache.ts";
 import type { DomainCache } from "./cache.ts";
 
 /** Every domain's part of the cache (its updaters, resolvers, optimistic results): add yours here. */
-export const domainCaches: readonly DomainCache[] = [conversationsCache];
+export const domainCaches: readonly DomainCache[] = [conversationsCache, presenceCache, usersCache];
