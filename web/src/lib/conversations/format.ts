@@ -1,4 +1,6 @@
+import type { CombinedError } from "@urql/core";
 import type { ConversationMessageFragment, ConversationRowFragment } from "../graphql/generated/graphql.ts";
+import { relativeTime } from "../ui/time.ts";
 
 /** How the list (and the conversation) names people: their nickname, else their username. */
 export const displayName = (user: { username: string; nickname?: string | null }) => user.nickname || user.username;
@@ -55,35 +57,25 @@ export function messagePreview(
   return who ? `${who}: ${text}` : text;
 }
 
-const DAY = 86_400_000;
-
-/** The row's time: "14:05" today, "Mon" this week, "3 Nov" this year, else "3 Nov 2025". */
-export function listTime(iso: string, now: number, locale?: string): string {
-  const at = new Date(iso);
-  const today = new Date(now);
-  today.setHours(0, 0, 0, 0);
-  if (at.getTime() >= today.getTime()) {
-    return at.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
-  }
-  if (at.getTime() >= today.getTime() - 6 * DAY) return at.toLocaleDateString(locale, { weekday: "short" });
-  const sameYear = at.getFullYear() === today.getFullYear();
-  return at.toLocaleDateString(locale, { day: "numeric", month: "short", ...(sameYear ? {} : { year: "numeric" }) });
-}
-
-/** "online", "last seen 5 min ago", "last seen yesterday"… from User.lastActivity. */
+/** "online", "last seen 5 min ago", "last seen Yesterday"… from User.lastActivity (ui/time.ts wording). */
 export function lastSeen(isOnline: boolean, lastActivity: string | null | undefined, now: number): string {
   if (isOnline) return "online";
   if (!lastActivity) return "offline";
-  const ago = Math.max(0, now - new Date(lastActivity).getTime());
-  const minutes = Math.floor(ago / 60_000);
-  if (minutes < 1) return "last seen just now";
-  if (minutes < 60) return `last seen ${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `last seen ${hours} h ago`;
-  const days = Math.floor(hours / 24);
-  if (days === 1) return "last seen yesterday";
-  if (days < 30) return `last seen ${days} days ago`;
-  return `last seen ${new Date(lastActivity).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" })}`;
+  return `last seen ${relativeTime(lastActivity, now)}`;
+}
+
+/** The API's field errors (extensions.field) by field, and the rest as one message. */
+export function fieldErrors(error: CombinedError | undefined): { fields: Record<string, string>; general?: string } {
+  const fields: Record<string, string> = {};
+  const general: string[] = [];
+  if (!error) return { fields };
+  if (error.networkError) general.push("The server could not be reached. Try again.");
+  for (const e of error.graphQLErrors) {
+    const field = e.extensions.field;
+    if (typeof field === "string" && !(field in fields)) fields[field] = e.message;
+    else general.push(e.message);
+  }
+  return general.length > 0 ? { fields, general: general.join(" ") } : { fields };
 }
 
 /** Chats merged from their pages: one row per id (a chat that moved between pages shows once), newest first. */
