@@ -1,5 +1,8 @@
 import { chatCache } from "../chat/chat.cache.ts";
+import { conversationsCache } from "../conversations/conversations.cache.ts";
+import { presenceCache } from "../presence/presence.cache.ts";
+import { usersCache } from "../users/users.cache.ts";
 import type { DomainCache } from "./cache.ts";
 
 /** Every domain's part of the cache (its updaters, resolvers, optimistic results): add yours here. */
-export const domainCaches: readonly DomainCache[] = [chatCache];
+export const domainCaches: readonly DomainCache[] = [chatCache, conversationsCache, presenceCache, usersCache];
