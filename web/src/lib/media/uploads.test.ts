@@ -5,7 +5,6 @@ import { formatBytes, MAX_ATTACHMENTS, type PickedFile, type UploadApi, UploadQu
 
 const file = (name: string, size = 100, type = "image/png"): PickedFile => ({ name, size, type });
 const attachment = (id: string, filename: string): AttachmentFieldsFragment => ({
-  __typename: "Attachment",
   id,
   filename,
   contentType: "image/png",

@@ -149,7 +149,9 @@ export class UploadQueue<F extends PickedFile = PickedFile> {
 
   retry(chatId: string, key: string): void {
     const entry = this.listOf(chatId).find((other) => other.item.key === key);
-    if (!entry || entry.item.status !== "failed") return;
+    if (entry?.item.status !== "failed") return;
+    const kept = this.listOf(chatId).filter((other) => other.item.status !== "failed").length;
+    if (kept >= MAX_ATTACHMENTS) return;
     entry.abort = new AbortController();
     entry.item = { ...entry.item, status: "waiting", progress: 0, error: null };
     this.queue.push(entry);
