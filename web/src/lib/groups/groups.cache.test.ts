@@ -2,17 +2,15 @@ import { Client, type Exchange, gql, makeResult, type Operation } from "@urql/co
 import { cacheExchange } from "@urql/exchange-graphcache";
 import { beforeEach, describe, expect, it } from "vitest";
 import { filter, makeSubject, map, merge, mergeMap, pipe, share } from "wonka";
-import { cacheOptions, type DomainCache } from "../graphql/cache.ts";
+import { chatCache } from "../chat/chat.cache.ts";
+import { cacheOptions } from "../graphql/cache.ts";
 import {
   DeleteGroupDocument,
-  type GroupChangedFieldsFragment,
-  type GroupDeletedFieldsFragment,
   GroupSettingsDocument,
   LeaveGroupDocument,
   RenameGroupDocument,
-  type SystemAction,
 } from "../graphql/generated/graphql.ts";
-import { groupChanged, groupDeleted, groupsCache } from "./groups.cache.ts";
+import { groupsCache } from "./groups.cache.ts";
 
 const user = (name: string) => ({
   __typename: "User",
@@ -55,17 +53,6 @@ const EventsDocument = gql`
   subscription TestEvents {
     chatEvents {
       __typename
-      ... on GroupChangedEvent {
-        chatId
-        title
-        removedMe
-        message {
-          id
-          system {
-            action
-          }
-        }
-      }
       ... on GroupDeletedEvent {
         chatId
         byUserId
@@ -92,21 +79,7 @@ const chatData = (world: World, id: string) => ({
 const nameOf = (operation: Operation) =>
   operation.query.definitions.flatMap((d) => ("name" in d && d.name ? [d.name.value] : []))[0] ?? "";
 
-/** The chat domain's one chatEvents updater, reduced to the group events it hands to this domain. */
-type GroupEvent =
-  | (GroupChangedFieldsFragment & { __typename: "GroupChangedEvent" })
-  | (GroupDeletedFieldsFragment & { __typename: "GroupDeletedEvent" });
-const chatEventsStandIn: DomainCache = {
-  updates: {
-    Subscription: {
-      chatEvents: (result, _args, cache) => {
-        const event = result.chatEvents as GroupEvent;
-        if (event.__typename === "GroupChangedEvent") groupChanged(cache, event);
-        else groupDeleted(cache, event);
-      },
-    },
-  },
-};
+type GroupEvent = { __typename: "GroupDeletedEvent"; chatId: string; byUserId: string };
 
 function setup(world: World) {
   const events = makeSubject<GroupEvent>();
@@ -162,7 +135,7 @@ function setup(world: World) {
   };
   const client = new Client({
     url: "http://parley.invalid/graphql",
-    exchanges: [cacheExchange(cacheOptions([groupsCache, chatEventsStandIn])), network],
+    exchanges: [cacheExchange(cacheOptions([chatCache, groupsCache])), network],
   });
   // the screens that are open: the chat list, the group's settings, and the live events
   client.query(ChatsDocument, { first: 20 }).subscribe(() => {});
@@ -181,12 +154,6 @@ function setup(world: World) {
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-const changed = (action: SystemAction, patch: Partial<GroupChangedFieldsFragment> = {}): GroupEvent => {
-  // as the server sends it, typenames included (the generated types leave them out)
-  const message = { __typename: "Message", id: `m-${action}`, system: { __typename: "SystemChange", action } };
-  return { __typename: "GroupChangedEvent", chatId: "g1", title: "Group", removedMe: false, message, ...patch };
-};
-
 let world: World;
 beforeEach(() => {
   world = {
@@ -195,68 +162,6 @@ beforeEach(() => {
     members: [member("ann", "OWNER"), member("bob", "MEMBER")],
     chats: ["g1", "g2"],
   };
-});
-
-describe("groupChanged", () => {
-  it("GROUP_RENAMED writes the title everywhere; twice changes nothing", async () => {
-    const { push, view } = setup(world);
-    await tick();
-    world.title = "Renamed";
-    await push(changed("GROUP_RENAMED", { title: "Renamed" }));
-    const once = view();
-    expect(once.chats?.chats.nodes.map((c: { title: string }) => c.title)).toEqual(["Renamed", "Title g2"]);
-    expect(once.settings?.chat.title).toBe("Renamed");
-    await push(changed("GROUP_RENAMED", { title: "Renamed" }));
-    expect(view()).toEqual(once);
-  });
-
-  it("MEMBERS_ADDED / ROLE_CHANGED refetch the members and my role; twice changes nothing", async () => {
-    const { push, view, requests } = setup(world);
-    await tick();
-    world.members = [...world.members, member("cat", "MEMBER")];
-    await push(changed("MEMBERS_ADDED"));
-    expect(view().settings?.chat.members.nodes.map((m) => m.user.username)).toEqual(["ann", "bob", "cat"]);
-    world.myRole = "ADMIN";
-    world.members = [member("bob", "OWNER"), member("ann", "ADMIN"), member("cat", "MEMBER")];
-    await push(changed("OWNERSHIP_TRANSFERRED"));
-    const once = view();
-    expect(once.settings?.chat.myRole).toBe("ADMIN");
-    expect(once.settings?.chat.members.nodes.map((m) => `${m.user.username}:${m.role}`)).toEqual([
-      "bob:OWNER",
-      "ann:ADMIN",
-      "cat:MEMBER",
-    ]);
-    const before = requests.length;
-    await push(changed("OWNERSHIP_TRANSFERRED"));
-    expect(view()).toEqual(once);
-    expect(requests.length).toBeGreaterThanOrEqual(before); // a refetch at most, never a different answer
-  });
-
-  it("removedMe takes the chat out of my lists (and the count); twice changes nothing", async () => {
-    const { push, view } = setup(world);
-    await tick();
-    world.chats = ["g2"];
-    await push(changed("MEMBER_REMOVED", { removedMe: true }));
-    const once = view();
-    expect(once.chats?.chats.nodes.map((c: { id: string }) => c.id)).toEqual(["g2"]);
-    expect(once.chats?.chats.totalCount).toBe(1);
-    await push(changed("MEMBER_REMOVED", { removedMe: true }));
-    expect(view()).toEqual(once);
-  });
-});
-
-describe("groupDeleted", () => {
-  it("takes the chat out of every list and the cache; twice changes nothing", async () => {
-    const { push, view } = setup(world);
-    await tick();
-    world.chats = ["g2"];
-    await push({ __typename: "GroupDeletedEvent", chatId: "g1", byUserId: "u-bob" });
-    const once = view();
-    expect(once.chats?.chats.nodes.map((c: { id: string }) => c.id)).toEqual(["g2"]);
-    expect(once.chats?.chats.totalCount).toBe(1);
-    await push({ __typename: "GroupDeletedEvent", chatId: "g1", byUserId: "u-bob" });
-    expect(view().chats).toEqual(once.chats);
-  });
 });
 
 describe("the group mutations", () => {
@@ -269,18 +174,26 @@ describe("the group mutations", () => {
     expect(view().settings?.chat.title).toBe("Via mutation");
   });
 
-  it("leaveGroup and deleteGroup take the chat out of my lists, as their events then do again", async () => {
+  it("leaveGroup takes the chat out of my lists; the GroupDeletedEvent after it changes nothing more", async () => {
     const { client, view, push } = setup(world);
     await tick();
     await client.mutation(LeaveGroupDocument, { chatId: "g1" }).toPromise();
     await tick();
     const once = view().chats;
     expect(once?.chats.nodes.map((c: { id: string }) => c.id)).toEqual(["g2"]);
-    await push(changed("MEMBER_LEFT", { removedMe: true }));
+    await push({ __typename: "GroupDeletedEvent", chatId: "g1", byUserId: "u-ann" });
     expect(view().chats).toEqual(once);
+  });
+
+  it("deleteGroup twice, then its event: the chat is gone once, nothing else changes", async () => {
+    const { client, view, push } = setup(world);
+    await tick();
     await client.mutation(DeleteGroupDocument, { chatId: "g2" }).toPromise();
     await tick();
-    expect(view().chats?.chats.nodes).toEqual([]);
-    expect(view().chats?.chats.totalCount).toBe(0);
+    const once = view().chats;
+    expect(once?.chats.nodes.map((c: { id: string }) => c.id)).toEqual(["g1"]);
+    await client.mutation(DeleteGroupDocument, { chatId: "g2" }).toPromise();
+    await push({ __typename: "GroupDeletedEvent", chatId: "g2", byUserId: "u-ann" });
+    expect(view().chats).toEqual(once);
   });
 });
