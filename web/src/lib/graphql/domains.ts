@@ -1,8 +1,15 @@
 import { chatCache } from "../chat/chat.cache.ts";
 import { conversationsCache } from "../conversations/conversations.cache.ts";
+import { groupsCache } from "../groups/groups.cache.ts";
 import { presenceCache } from "../presence/presence.cache.ts";
 import { usersCache } from "../users/users.cache.ts";
 import type { DomainCache } from "./cache.ts";
 
 /** Every domain's part of the cache (its updaters, resolvers, optimistic results): add yours here. */
-export const domainCaches: readonly DomainCache[] = [chatCache, conversationsCache, presenceCache, usersCache];
+export const domainCaches: readonly DomainCache[] = [
+  chatCache,
+  conversationsCache,
+  groupsCache,
+  presenceCache,
+  usersCache,
+];
