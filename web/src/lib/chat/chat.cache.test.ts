@@ -7,9 +7,9 @@ import { cacheOptions } from "../graphql/cache.ts";
 import {
   ChatEventsDocument,
   ChatHeaderDocument,
-  ChatListDocument,
   ChatMessagesDocument,
   ChatViewerDocument,
+  ConversationListDocument,
   SendMessageDocument,
 } from "../graphql/generated/graphql.ts";
 import { type ChatEvent, chatCache, onChatGone, onChatStreamReady, onReceiptsStale } from "./chat.cache.ts";
@@ -129,8 +129,8 @@ async function seed(kind: "DIRECT" | "GROUP" = "DIRECT") {
   }));
   await load(ChatMessagesDocument, base, { chat: { __typename: "Chat", id: CHAT, messages: page(nodes, true) } });
   await load(
-    ChatListDocument,
-    { first: 20 },
+    ConversationListDocument,
+    { first: 20, offset: 0 },
     {
       chats: {
         __typename: "ChatPage",
@@ -140,18 +140,17 @@ async function seed(kind: "DIRECT" | "GROUP" = "DIRECT") {
           {
             __typename: "Chat",
             id: CHAT,
-            activityAt: AT,
+            kind,
+            title: kind === "GROUP" ? "Group" : null,
+            activityAt: message(5, PEER).createdAt,
             unreadCount: 2,
             isBlockedByMe: false,
             hasBlockedMe: false,
-            peer: kind === "DIRECT" ? user(PEER) : null,
-            lastMessage: {
-              __typename: "Message",
-              id: "m5",
-              content: "message 5",
-              createdAt: AT,
-              sender: { __typename: "User", id: PEER, username: PEER },
-            },
+            peer:
+              kind === "DIRECT"
+                ? { ...user(PEER), isOnline: true, lastActivity: AT, isBlockedByMe: false, hasBlockedMe: false }
+                : null,
+            lastMessage: { ...message(5, PEER), chatKind: kind },
           },
         ],
       },
@@ -164,7 +163,7 @@ const cached = <T, V extends AnyVariables>(document: TypedDocumentNode<T, V>, va
 const read = () => ({
   messages: cached(ChatMessagesDocument, base),
   header: cached(ChatHeaderDocument, { id: CHAT }),
-  list: cached(ChatListDocument, { first: 20 }),
+  list: cached(ConversationListDocument, { first: 20, offset: 0 }),
 });
 const snapshot = () => JSON.stringify(read());
 const nodes = () => read().messages?.chat.messages.nodes ?? [];

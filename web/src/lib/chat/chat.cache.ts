@@ -1,9 +1,9 @@
 import type { Cache, Resolver, UpdateResolver } from "@urql/exchange-graphcache";
+import { conversationRemoved, conversationTouched } from "../conversations/conversations.cache.ts";
 import type { DomainCache } from "../graphql/cache.ts";
 import {
   type AddReactionMutation,
   type AddReactionMutationVariables,
-  ChatActivityPatchFragmentDoc,
   type ChatEventsSubscription,
   ChatRolePatchFragmentDoc,
   ChatTitlePatchFragmentDoc,
@@ -137,41 +137,8 @@ export const onChatGone = (fn: ChatListener) => on(goneListeners, fn);
 export const onChatStreamReady = (fn: () => void) => on(readyListeners, fn);
 
 // ---------------------------------------------------------------------------------------------------------------
-// The chat list's effects. web-conversations owns them (lib/conversations/conversations.cache.ts); until its
-// functions land, these keep the list's last message, activity and unread count right.
-
-function conversationTouched(cache: Cache, message: SentMessage, viewerId: string | null): void {
-  const chatKey = chatKeyOf(cache, message.chatId);
-  if (!chatKey) return;
-  const messageKey = messageKeyOf(cache, message.id);
-  const last = str(cache.resolve(chatKey, "lastMessage"));
-  if (last === messageKey) return;
-  const lastCursor = last ? str(cache.resolve(last, "cursor")) : null;
-  if (lastCursor && compareCursors(lastCursor, message.cursor) >= 0) return;
-  cache.link(chatKey, "lastMessage", messageKey);
-  cache.writeFragment(ChatActivityPatchFragmentDoc, { id: message.chatId, activityAt: message.createdAt });
-  const unread = cache.resolve(chatKey, "unreadCount");
-  if (typeof unread === "number" && message.kind === "TEXT" && message.sender.id !== viewerId) {
-    cache.writeFragment(ChatUnreadPatchFragmentDoc, { id: message.chatId, unreadCount: unread + 1 });
-  }
-}
-
-function conversationRemoved(cache: Cache, chatId: string): void {
-  const chatKey = chatKeyOf(cache, chatId);
-  for (const field of cache.inspectFields("Query")) {
-    if (field.fieldName !== "chats") continue;
-    const page = str(cache.resolve("Query", field.fieldKey));
-    if (!page) continue;
-    const nodes = strings(cache.resolve(page, "nodes"));
-    if (!nodes.includes(chatKey ?? "")) continue;
-    cache.link(
-      page,
-      "nodes",
-      nodes.filter((key) => key !== chatKey),
-    );
-    // ChatPage has no key: its totalCount stays as the server said until the list refetches
-  }
-}
+// The chat list's effects are web-conversations' (lib/conversations/conversations.cache.ts): last message,
+// activity, first place, unread count, a refetch for a chat the list does not know; removal of a chat gone.
 
 // ---------------------------------------------------------------------------------------------------------------
 // One function per event type, called by the subscription and by the matching mutation's result alike.
@@ -189,7 +156,7 @@ export function messageSent(cache: Cache, message: SentMessage): void {
     cache.link(page.pageKey, "nodes", [key, ...nodes]);
   }
   typingStopped(message.chatId, message.sender.id);
-  conversationTouched(cache, message, viewerIdOf(cache));
+  conversationTouched(cache, message.chatId, message);
 }
 
 export function messageEdited(

@@ -77,6 +77,9 @@ export function conversationTouched(cache: Cache, chatId: string, message: Touch
   const chatKey = chatKeyOf(cache, chatId);
   const messageKey = cache.keyOfEntity({ __typename: "Message", id: message.id });
   if (!messageKey) return;
+  const lastKey = str(cache.resolve(chatKey, "lastMessage"));
+  // already applied (also when the chat has left the lists since: a GroupChangedEvent that removed me)
+  if (lastKey === messageKey) return;
   const pages = listPages(cache);
   const listed = pages.some((page) => page.nodes.includes(chatKey));
   if (!listed) {
@@ -85,8 +88,6 @@ export function conversationTouched(cache: Cache, chatId: string, message: Touch
     return;
   }
 
-  const lastKey = str(cache.resolve(chatKey, "lastMessage"));
-  if (lastKey === messageKey) return;
   if (lastKey) {
     const lastAt = str(cache.resolve(lastKey, "createdAt"));
     if (lastAt && lastAt > message.createdAt) return;
