@@ -156,6 +156,7 @@ describe.skipIf(!e2eRuns)("live: notifications, duels, tournaments", () => {
     await alice.page.getByRole("button", { name: "Create tournament" }).click();
     // The API's message stands next to the field it is about.
     await alice.page.getByText("An alias must be 1 to 12 characters.").waitFor(WAIT);
+    await screenshot(alice.page, "tournament-new");
     await alice.page.getByRole("textbox", { name: "Your alias in it" }).fill("Ace");
     await alice.page.getByRole("radio", { name: "8" }).check();
     await alice.page.getByRole("button", { name: "Create tournament" }).click();
