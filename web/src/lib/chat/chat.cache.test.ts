@@ -7,9 +7,9 @@ import { cacheOptions } from "../graphql/cache.ts";
 import {
   ChatEventsDocument,
   ChatHeaderDocument,
-  ChatListDocument,
   ChatMessagesDocument,
   ChatViewerDocument,
+  ConversationListDocument,
   SendMessageDocument,
 } from "../graphql/generated/graphql.ts";
 import { type ChatEvent, chatCache, onChatGone, onChatStreamReady, onReceiptsStale } from "./chat.cache.ts";
@@ -129,7 +129,7 @@ async function seed(kind: "DIRECT" | "GROUP" = "DIRECT") {
   }));
   await load(ChatMessagesDocument, base, { chat: { __typename: "Chat", id: CHAT, messages: page(nodes, true) } });
   await load(
-    ChatListDocument,
+    ConversationListDocument,
     { first: 20 },
     {
       chats: {
@@ -144,14 +144,13 @@ async function seed(kind: "DIRECT" | "GROUP" = "DIRECT") {
             unreadCount: 2,
             isBlockedByMe: false,
             hasBlockedMe: false,
-            peer: kind === "DIRECT" ? user(PEER) : null,
-            lastMessage: {
-              __typename: "Message",
-              id: "m5",
-              content: "message 5",
-              createdAt: AT,
-              sender: { __typename: "User", id: PEER, username: PEER },
-            },
+            kind,
+            title: kind === "GROUP" ? "Group" : null,
+            peer:
+              kind === "DIRECT"
+                ? { ...user(PEER), isOnline: true, lastActivity: AT, isBlockedByMe: false, hasBlockedMe: false }
+                : null,
+            lastMessage: { ...message(5, PEER), chatKind: kind },
           },
         ],
       },
@@ -164,7 +163,7 @@ const cached = <T, V extends AnyVariables>(document: TypedDocumentNode<T, V>, va
 const read = () => ({
   messages: cached(ChatMessagesDocument, base),
   header: cached(ChatHeaderDocument, { id: CHAT }),
-  list: cached(ChatListDocument, { first: 20 }),
+  list: cached(ConversationListDocument, { first: 20 }),
 });
 const snapshot = () => JSON.stringify(read());
 const nodes = () => read().messages?.chat.messages.nodes ?? [];
