@@ -2,6 +2,7 @@ import { chatCache } from "../chat/chat.cache.ts";
 import { conversationsCache } from "../conversations/conversations.cache.ts";
 import { groupsCache } from "../groups/groups.cache.ts";
 import { presenceCache } from "../presence/presence.cache.ts";
+import { sessionCache } from "../session/session.cache.ts";
 import { usersCache } from "../users/users.cache.ts";
 import type { DomainCache } from "./cache.ts";
 
@@ -11,5 +12,6 @@ export const domainCaches: readonly DomainCache[] = [
   conversationsCache,
   groupsCache,
   presenceCache,
+  sessionCache,
   usersCache,
 ];
