@@ -17,7 +17,8 @@ const TOKEN_EXPIRED = 4403;
 const UNAUTHORIZED = 4401;
 
 let refreshing: Promise<boolean> | undefined;
-/** One refresh at a time (the refresh token is single use); resolves false when the session is gone. */
+/** One refresh at a time (the refresh token is single use); resolves false when it failed
+ * (the session is gone: `signedOut()`; or the server cannot be reached now: retried later). */
 export function refreshSession(): Promise<boolean> {
   refreshing ??= fetch(HTTP_URL, {
     method: "POST",
@@ -25,20 +26,27 @@ export function refreshSession(): Promise<boolean> {
     headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
     body: JSON.stringify({ query: "mutation RefreshSession { refreshSession { accessTokenExpiresAt } }" }),
   })
-    .then(async (response) => Boolean(((await response.json()) as { data?: unknown }).data))
-    .catch(() => false)
-    .then((ok) => {
-      if (!ok) signedOut();
-      return ok;
+    .then(async (response) => {
+      const body = (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: unknown } }> };
+      if (body.data) return true;
+      // only a refused refresh token ends the session; an outage or a rate limit may pass, so stay signed in
+      if (body.errors?.some((e) => e.extensions?.code === "UNAUTHENTICATED")) signedOut();
+      return false;
     })
+    .catch(() => false)
     .finally(() => {
       refreshing = undefined;
     });
   return refreshing;
 }
 
+/**
+ * Fields whose UNAUTHENTICATED means wrong credentials, not an expired session: never refresh and retry them
+ * (a retried logIn would count twice against its rate limit). logOut is not one: it needs a fresh access token.
+ */
+const SESSION_FIELDS = new Set<unknown>(["logIn", "signUp", "refreshSession"]);
 const isUnauthenticated = (error: CombinedError) =>
-  error.graphQLErrors.some((e) => e.extensions.code === "UNAUTHENTICATED");
+  error.graphQLErrors.some((e) => e.extensions.code === "UNAUTHENTICATED" && !SESSION_FIELDS.has(e.path?.[0]));
 
 /** Unlimited retries, exponential up to 30 s with full jitter, so a restarted server is not hit all at once. */
 const backoff = (retries: number) => Math.random() * Math.min(30_000, 500 * 2 ** retries);
@@ -125,7 +133,12 @@ export function createParleyClient(): Client {
     for (const refetch of refetchers) refetch();
     reconnected();
   });
-  const ws = socket(catchUp);
+  // Opened by the first subscription, so signed-out pages (which subscribe to nothing) open no socket.
+  let ws: ReturnType<typeof socket> | undefined;
+  const openSocket = () => {
+    ws ??= socket(catchUp);
+    return ws;
+  };
   let nextId = 0;
   return new Client({
     url: HTTP_URL,
@@ -149,7 +162,7 @@ export function createParleyClient(): Client {
             nextId += 1;
             const id = nextId;
             catchUp.opened(id);
-            const unsubscribe = ws.subscribe<Record<string, unknown>, Record<string, unknown>>(
+            const unsubscribe = openSocket().subscribe<Record<string, unknown>, Record<string, unknown>>(
               { ...request, query: request.query ?? "" },
               {
                 next: (result) => {
