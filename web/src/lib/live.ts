@@ -1,4 +1,6 @@
 import type { Client } from "@urql/core";
+import { duelsFeed } from "./duels/duels.live.ts";
+import { notificationsFeed } from "./notifications/notifications.live.ts";
 
 /**
  * An app-wide live feed: subscribes (or polls) once the user is signed in, and returns how to stop.
@@ -8,7 +10,7 @@ import type { Client } from "@urql/core";
 export type LiveFeed = (client: Client) => () => void;
 
 /** Every domain's app-wide live feed: add ONE import + entry for yours (like graphql/domains.ts). */
-export const liveFeeds: readonly LiveFeed[] = [];
+export const liveFeeds: readonly LiveFeed[] = [notificationsFeed, duelsFeed];
 
 /** Starts `feeds`; the returned function stops them all (a feed that throws on start is skipped, not fatal). */
 export function startLiveFeeds(client: Client, feeds: readonly LiveFeed[] = liveFeeds): () => void {
