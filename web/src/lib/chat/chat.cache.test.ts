@@ -1,5 +1,5 @@
 import { type AnyVariables, Client, subscriptionExchange, type TypedDocumentNode } from "@urql/core";
-import { cacheExchange, type Data } from "@urql/exchange-graphcache";
+import { cacheExchange, type Data, type DataFields } from "@urql/exchange-graphcache";
 import { type DocumentNode, getOperationAST } from "graphql";
 import { get } from "svelte/store";
 import { beforeEach, describe, expect, it, vi } from "vitest";
@@ -7,9 +7,9 @@ import { cacheOptions } from "../graphql/cache.ts";
 import {
   ChatEventsDocument,
   ChatHeaderDocument,
-  ChatListDocument,
   ChatMessagesDocument,
   ChatViewerDocument,
+  ConversationListDocument,
   SendMessageDocument,
 } from "../graphql/generated/graphql.ts";
 import { type ChatEvent, chatCache, onChatGone, onChatStreamReady, onReceiptsStale } from "./chat.cache.ts";
@@ -57,7 +57,7 @@ const page = (nodes: Data[], hasNextPage: boolean) => ({
 
 const base = { id: CHAT, first: 30 };
 let client: Client;
-let fixtures: Map<string, Data>;
+let fixtures: Map<string, DataFields>;
 let push: (event: ChatEvent) => void = () => {
   throw new Error("not subscribed");
 };
@@ -88,7 +88,7 @@ function network() {
   });
 }
 
-async function load(document: TypedDocumentNode<unknown, AnyVariables>, variables: AnyVariables, data: Data) {
+async function load<T, V extends AnyVariables>(document: TypedDocumentNode<T, V>, variables: V, data: DataFields) {
   fixtures.set(fixtureKey(getOperationName(document) ?? "", variables), data);
   const result = await client.query(document, variables).toPromise();
   if (result.error) throw result.error;
@@ -129,7 +129,7 @@ async function seed(kind: "DIRECT" | "GROUP" = "DIRECT") {
   }));
   await load(ChatMessagesDocument, base, { chat: { __typename: "Chat", id: CHAT, messages: page(nodes, true) } });
   await load(
-    ChatListDocument,
+    ConversationListDocument,
     { first: 20 },
     {
       chats: {
@@ -144,14 +144,13 @@ async function seed(kind: "DIRECT" | "GROUP" = "DIRECT") {
             unreadCount: 2,
             isBlockedByMe: false,
             hasBlockedMe: false,
-            peer: kind === "DIRECT" ? user(PEER) : null,
-            lastMessage: {
-              __typename: "Message",
-              id: "m5",
-              content: "message 5",
-              createdAt: AT,
-              sender: { __typename: "User", id: PEER, username: PEER },
-            },
+            kind,
+            title: kind === "GROUP" ? "Group" : null,
+            peer:
+              kind === "DIRECT"
+                ? { ...user(PEER), isOnline: true, lastActivity: AT, isBlockedByMe: false, hasBlockedMe: false }
+                : null,
+            lastMessage: { ...message(5, PEER), chatKind: kind },
           },
         ],
       },
@@ -164,7 +163,7 @@ const cached = <T, V extends AnyVariables>(document: TypedDocumentNode<T, V>, va
 const read = () => ({
   messages: cached(ChatMessagesDocument, base),
   header: cached(ChatHeaderDocument, { id: CHAT }),
-  list: cached(ChatListDocument, { first: 20 }),
+  list: cached(ConversationListDocument, { first: 20 }),
 });
 const snapshot = () => JSON.stringify(read());
 const nodes = () => read().messages?.chat.messages.nodes ?? [];

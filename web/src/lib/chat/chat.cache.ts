@@ -1,13 +1,13 @@
 import type { Cache, Resolver, UpdateResolver } from "@urql/exchange-graphcache";
+import { conversationRead, conversationRemoved, conversationTouched } from "../conversations/conversations.cache.ts";
+import { typingStarted, typingStopped } from "../conversations/typing.ts";
 import type { DomainCache } from "../graphql/cache.ts";
 import {
   type AddReactionMutation,
   type AddReactionMutationVariables,
-  ChatActivityPatchFragmentDoc,
   type ChatEventsSubscription,
   ChatRolePatchFragmentDoc,
   ChatTitlePatchFragmentDoc,
-  ChatUnreadPatchFragmentDoc,
   type DeleteMessageMutation,
   type DeleteMessageMutationVariables,
   type EditMessageMutation,
@@ -26,7 +26,6 @@ import {
   type SendMessageMutationVariables,
 } from "../graphql/generated/graphql.ts";
 import { compareCursors } from "./timeline.ts";
-import { typingStarted, typingStopped } from "./typing.ts";
 
 /** One event of `Subscription.chatEvents`, by its __typename. */
 export type ChatEvent = ChatEventsSubscription["chatEvents"];
@@ -137,48 +136,11 @@ export const onChatGone = (fn: ChatListener) => on(goneListeners, fn);
 export const onChatStreamReady = (fn: () => void) => on(readyListeners, fn);
 
 // ---------------------------------------------------------------------------------------------------------------
-// The chat list's effects. web-conversations owns them (lib/conversations/conversations.cache.ts); until its
-// functions land, these keep the list's last message, activity and unread count right.
-
-function conversationTouched(cache: Cache, message: SentMessage, viewerId: string | null): void {
-  const chatKey = chatKeyOf(cache, message.chatId);
-  if (!chatKey) return;
-  const messageKey = messageKeyOf(cache, message.id);
-  const last = str(cache.resolve(chatKey, "lastMessage"));
-  if (last === messageKey) return;
-  const lastCursor = last ? str(cache.resolve(last, "cursor")) : null;
-  if (lastCursor && compareCursors(lastCursor, message.cursor) >= 0) return;
-  cache.link(chatKey, "lastMessage", messageKey);
-  cache.writeFragment(ChatActivityPatchFragmentDoc, { id: message.chatId, activityAt: message.createdAt });
-  const unread = cache.resolve(chatKey, "unreadCount");
-  if (typeof unread === "number" && message.kind === "TEXT" && message.sender.id !== viewerId) {
-    cache.writeFragment(ChatUnreadPatchFragmentDoc, { id: message.chatId, unreadCount: unread + 1 });
-  }
-}
-
-function conversationRemoved(cache: Cache, chatId: string): void {
-  const chatKey = chatKeyOf(cache, chatId);
-  for (const field of cache.inspectFields("Query")) {
-    if (field.fieldName !== "chats") continue;
-    const page = str(cache.resolve("Query", field.fieldKey));
-    if (!page) continue;
-    const nodes = strings(cache.resolve(page, "nodes"));
-    if (!nodes.includes(chatKey ?? "")) continue;
-    cache.link(
-      page,
-      "nodes",
-      nodes.filter((key) => key !== chatKey),
-    );
-    // ChatPage has no key: its totalCount stays as the server said until the list refetches
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // One function per event type, called by the subscription and by the matching mutation's result alike.
 // Applying any of them twice changes nothing the second time.
 
 /** A new message (MessageSentEvent, sendMessage's result, a group change's system message). */
-export function messageSent(cache: Cache, message: SentMessage): void {
+export function messageSent(cache: Cache, message: SentMessage, listed = true): void {
   const chatKey = chatKeyOf(cache, message.chatId);
   const key = messageKeyOf(cache, message.id);
   if (!chatKey || !key) return;
@@ -189,7 +151,7 @@ export function messageSent(cache: Cache, message: SentMessage): void {
     cache.link(page.pageKey, "nodes", [key, ...nodes]);
   }
   typingStopped(message.chatId, message.sender.id);
-  conversationTouched(cache, message, viewerIdOf(cache));
+  if (listed) conversationTouched(cache, message.chatId, message);
 }
 
 export function messageEdited(
@@ -320,9 +282,8 @@ function recountUnread(
       if (m.senderId !== viewerId && m.kind === "TEXT" && !m.isRead) count++;
     }
   }
-  if (count !== null && count < unread) {
-    cache.writeFragment(ChatUnreadPatchFragmentDoc, { id: chatId, unreadCount: count });
-  }
+  // unknown (the newest messages are not loaded): conversationRead has the count fetched again
+  if (count === null || count < unread) conversationRead(cache, chatId, count ?? undefined);
 }
 
 export function chatRead(cache: Cache, event: Pick<EventOf<"ChatReadEvent">, "chatId" | "byUserId" | "cursor">): void {
@@ -345,7 +306,8 @@ export function delivery(
 
 /** A group change: its SYSTEM message joins the history, the title follows, and members are fetched again. */
 export function groupChanged(cache: Cache, event: EventOf<"GroupChangedEvent">): void {
-  messageSent(cache, event.message);
+  // a change that took me out leaves its message in the history I still see, not in my lists
+  messageSent(cache, event.message, !event.removedMe);
   cache.writeFragment(ChatTitlePatchFragmentDoc, { id: event.chatId, title: event.title });
   const chatKey = chatKeyOf(cache, event.chatId);
   if (chatKey) {
@@ -378,7 +340,7 @@ export function groupDeleted(cache: Cache, event: Pick<EventOf<"GroupDeletedEven
 /** Ephemeral: a store, not the cache (my own typing, echoed to my other sockets, is not shown). */
 export function typing(cache: Cache, event: EventOf<"TypingEvent">): void {
   if (event.user.id === viewerIdOf(cache)) return;
-  typingStarted(event.chatId, event.user, Date.parse(event.at) || Date.now());
+  typingStarted(event.chatId, event.user);
 }
 
 export function streamReady(_cache: Cache, _event: EventOf<"StreamReadyEvent">): void {
@@ -389,29 +351,41 @@ export function streamReady(_cache: Cache, _event: EventOf<"StreamReadyEvent">):
 export function applyChatEvent(cache: Cache, event: ChatEvent): void {
   switch (event.__typename) {
     case "MessageSentEvent":
-      return messageSent(cache, event.message);
+      messageSent(cache, event.message);
+      break;
     case "MessageEditedEvent":
-      return messageEdited(cache, event);
+      messageEdited(cache, event);
+      break;
     case "MessageDeletedEvent":
-      return messageDeleted(cache, event);
+      messageDeleted(cache, event);
+      break;
     case "ReactionEvent":
-      return reactionChanged(cache, event);
+      reactionChanged(cache, event);
+      break;
     case "MessageLikedEvent":
-      return messageLiked(cache, event);
+      messageLiked(cache, event);
+      break;
     case "ChatReadEvent":
-      return chatRead(cache, event);
+      chatRead(cache, event);
+      break;
     case "MessageReadEvent":
-      return messageRead(cache, event);
+      messageRead(cache, event);
+      break;
     case "DeliveryEvent":
-      return delivery(cache, event);
+      delivery(cache, event);
+      break;
     case "GroupChangedEvent":
-      return groupChanged(cache, event);
+      groupChanged(cache, event);
+      break;
     case "GroupDeletedEvent":
-      return groupDeleted(cache, event);
+      groupDeleted(cache, event);
+      break;
     case "TypingEvent":
-      return typing(cache, event);
+      typing(cache, event);
+      break;
     case "StreamReadyEvent":
-      return streamReady(cache, event);
+      streamReady(cache, event);
+      break;
   }
 }
 

@@ -14,7 +14,8 @@ const wsUrl = () => `${location.protocol === "https:" ? "wss" : "ws"}://${locati
 const TOKEN_EXPIRED = 4403;
 
 let refreshing: Promise<boolean> | undefined;
-/** One refresh at a time (the refresh token is single use); resolves false when the session is gone. */
+/** One refresh at a time (the refresh token is single use); resolves false when it failed
+ * (the session is gone: `signedOut()`; or the server cannot be reached now: retried later). */
 export function refreshSession(): Promise<boolean> {
   refreshing ??= fetch(HTTP_URL, {
     method: "POST",
@@ -22,20 +23,24 @@ export function refreshSession(): Promise<boolean> {
     headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
     body: JSON.stringify({ query: "mutation RefreshSession { refreshSession { accessTokenExpiresAt } }" }),
   })
-    .then(async (response) => Boolean(((await response.json()) as { data?: unknown }).data))
-    .catch(() => false)
-    .then((ok) => {
-      if (!ok) signedOut();
-      return ok;
+    .then(async (response) => {
+      const body = (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: unknown } }> };
+      if (body.data) return true;
+      // only a refused refresh token ends the session; an outage or a rate limit may pass, so stay signed in
+      if (body.errors?.some((e) => e.extensions?.code === "UNAUTHENTICATED")) signedOut();
+      return false;
     })
+    .catch(() => false)
     .finally(() => {
       refreshing = undefined;
     });
   return refreshing;
 }
 
+/** Fields whose UNAUTHENTICATED means wrong credentials, not an expired session: never refresh and retry them. */
+const SESSION_FIELDS = new Set<unknown>(["logIn", "signUp", "refreshSession", "logOut"]);
 const isUnauthenticated = (error: CombinedError) =>
-  error.graphQLErrors.some((e) => e.extensions.code === "UNAUTHENTICATED");
+  error.graphQLErrors.some((e) => e.extensions.code === "UNAUTHENTICATED" && !SESSION_FIELDS.has(e.path?.[0]));
 
 /** Unlimited retries, exponential up to 30 s with full jitter, so a restarted server is not hit all at once. */
 const backoff = (retries: number) => Math.random() * Math.min(30_000, 500 * 2 ** retries);
@@ -66,7 +71,12 @@ function socket() {
 }
 
 export function createParleyClient(): Client {
-  const ws = socket();
+  // Opened by the first subscription, so signed-out pages (which subscribe to nothing) open no socket.
+  let ws: ReturnType<typeof socket> | undefined;
+  const openSocket = () => {
+    ws ??= socket();
+    return ws;
+  };
   return new Client({
     url: HTTP_URL,
     fetchOptions: { credentials: "same-origin" },
@@ -84,7 +94,9 @@ export function createParleyClient(): Client {
       subscriptionExchange({
         enableAllOperations: false,
         forwardSubscription: (request) => ({
-          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? "" }, sink) }),
+          subscribe: (sink) => ({
+            unsubscribe: openSocket().subscribe({ ...request, query: request.query ?? "" }, sink),
+          }),
         }),
       }),
     ],
