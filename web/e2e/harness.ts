@@ -2,8 +2,9 @@
 // port) serving web/build, Debian's Chromium through playwright-core, one browser context per user.
 // One Parley process per e2e file (beforeAll/afterAll); the files run one at a time (vitest.config.ts).
 import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,10 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 
 const REPO_DIR = fileURLToPath(new URL("../..", import.meta.url));
 const API_DIR = join(REPO_DIR, "api");
+const MIGRATIONS_DIR = join(REPO_DIR, "prisma", "migrations");
+const PGLITE_PACKAGE = join(REPO_DIR, "node_modules", "@electric-sql", "pglite", "package.json");
+/** Migrated empty databases, one per set of migrations: a fresh data dir starts in 2–3 s instead of 10–15 s. */
+const TEMPLATE_ROOT = join(tmpdir(), "parley-e2e-templates");
 export const WEB_BUILD_DIR = join(REPO_DIR, "web", "build");
 export const SCREENSHOT_DIR = fileURLToPath(new URL("./screenshots", import.meta.url));
 const CHROMIUM = "/usr/bin/chromium";
@@ -55,6 +60,27 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The migrations and the PGlite version: a template made for other ones is not used. */
+async function templateKey(): Promise<string> {
+  const hash = createHash("sha256");
+  const files = (await readdir(MIGRATIONS_DIR, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+  for (const file of files) hash.update(file.slice(MIGRATIONS_DIR.length)).update(await readFile(file));
+  hash.update(await readFile(PGLITE_PACKAGE).catch(() => ""));
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** Saves a stopped instance's migrated, empty data dir as the template (atomically: a rename). */
+async function saveTemplate(key: string, dataDir: string): Promise<void> {
+  await mkdir(TEMPLATE_ROOT, { recursive: true });
+  const staging = join(TEMPLATE_ROOT, `${key}.${process.pid}.${Date.now()}`);
+  await cp(dataDir, staging, { recursive: true });
+  await writeFile(join(staging, "TEMPLATE_READY"), key);
+  await rename(staging, join(TEMPLATE_ROOT, key)).catch(() => rm(staging, { recursive: true, force: true }));
+}
+
 interface Child {
   exited: Promise<number | string>;
   signal(name: NodeJS.Signals): Promise<number | string>;
@@ -73,7 +99,12 @@ export async function startParley(env: Record<string, string> = {}): Promise<Par
     );
   }
   const dataDir = await mkdtemp(join(tmpdir(), "parley-e2e-"));
-  await mkdir(join(dataDir, "data"), { recursive: true });
+  const parleyData = join(dataDir, "data");
+  const key = await templateKey();
+  const template = join(TEMPLATE_ROOT, key);
+  const fromTemplate = existsSync(join(template, "TEMPLATE_READY"));
+  if (fromTemplate) await cp(template, parleyData, { recursive: true });
+  else await mkdir(parleyData, { recursive: true });
   const port = await freePort();
   const lines: string[] = [];
   const output = () => lines.join("\n");
@@ -86,7 +117,7 @@ export async function startParley(env: Record<string, string> = {}): Promise<Par
         PATH: process.env.PATH ?? "",
         HOST: "127.0.0.1",
         PORT: String(port),
-        PARLEY_DATA_DIR: join(dataDir, "data"),
+        PARLEY_DATA_DIR: parleyData,
         WEB_DIR: webDir,
         JWT_SECRET,
         COOKIE_SECURE: "false",
@@ -145,6 +176,12 @@ export async function startParley(env: Record<string, string> = {}): Promise<Par
   };
 
   let current = await spawnOnce();
+  if (!fromTemplate) {
+    // the first start migrated an empty database: keep it for the next files (and start again from it)
+    await halt(current);
+    await saveTemplate(key, parleyData);
+    current = await spawnOnce();
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     port,

@@ -16,7 +16,7 @@ import {
 } from "./harness.ts";
 
 /** Short access tokens: the test waits them out and the session must carry on by refreshing. */
-const ACCESS_TOKEN_TTL = 4;
+const ACCESS_TOKEN_TTL = 2;
 const PASSWORD = "Correct-horse-42-battery";
 
 /** The text of what the field's aria-describedby points at (its error and hint). */
@@ -102,6 +102,12 @@ describe.skipIf(!e2eRuns)("session", () => {
     console.log(describeViolations("shell", violations));
     expect(severe(violations)).toEqual([]);
     await screenshot(page, "shell");
+    await page.emulateMedia({ colorScheme: "dark" });
+    const dark = await axeCheck(page);
+    console.log(describeViolations("shell, dark", dark));
+    expect(severe(dark)).toEqual([]);
+    await screenshot(page, "shell-dark");
+    await page.emulateMedia({ colorScheme: "light" });
   });
 
   it("a taken username is refused next to the username", async () => {
@@ -113,7 +119,7 @@ describe.skipIf(!e2eRuns)("session", () => {
     await other.close();
   });
 
-  it("opens the shortcut help with ?, but not while typing", async () => {
+  it("opens the shortcut help with ?", async () => {
     const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
     await page.keyboard.press("?");
     await help.waitFor();
@@ -127,6 +133,11 @@ describe.skipIf(!e2eRuns)("session", () => {
     // the session is gone on the server too
     const me = await gql(page, "{ me { id } }", {}, { allowErrors: true });
     expect(me.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+
+    // "?" typed into a field is just text
+    await page.getByLabel("Username or email").pressSequentially("who?");
+    expect(await page.getByLabel("Username or email").inputValue()).toBe("who?");
+    expect(await page.getByRole("dialog", { name: "Keyboard shortcuts" }).isVisible()).toBe(false);
 
     await logIn(page, username, "Wrong-password-1");
     const alert = page.getByRole("alert").filter({ hasText: /not correct/ });
@@ -150,9 +161,14 @@ describe.skipIf(!e2eRuns)("session", () => {
     await logIn(page, username, PASSWORD);
     await page.waitForURL((url) => url.pathname === "/chats/some-chat");
     expect(new URL(page.url()).search).toBe("?x=1");
+    // signed in, the public pages lead on into the app
+    await page.goto("/login?next=%2Fnotifications");
+    await page.waitForURL((url) => url.pathname === "/notifications");
+    await page.goto("/signup");
+    await page.waitForURL((url) => url.pathname === "/chats");
   });
 
-  it("stays signed in after the access token expired", async () => {
+  it("stays signed in after the access token expired, and can still log out", async () => {
     await page.waitForTimeout((ACCESS_TOKEN_TTL + 1) * 1000);
     // the access cookie is expired: a request is UNAUTHENTICATED, the client refreshes and retries
     await page.goto("/notifications");
@@ -162,5 +178,13 @@ describe.skipIf(!e2eRuns)("session", () => {
     await page.reload();
     await page.getByRole("button", { name: `Account menu for ${username}` }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/notifications");
+
+    // logging out with an expired access token still ends the session
+    await page.waitForTimeout((ACCESS_TOKEN_TTL + 1) * 1000);
+    await logOut(page);
+    await page.reload();
+    await page.getByRole("button", { name: "Log in" }).waitFor();
+    const me = await gql(page, "{ me { id } }", {}, { allowErrors: true });
+    expect(me.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AVATAR_COLOURS, avatarColour, contrast, DEFAULT_AVATAR, hasPicture, initials } from "./avatar.ts";
+import { AVATAR_COLOURS, avatarColour, DEFAULT_AVATAR, hasPicture, initials } from "./avatar.ts";
+import { contrast } from "./contrast.ts";
 
 describe("initials", () => {
   it("takes the first letters of two words, or two letters of one", () => {
