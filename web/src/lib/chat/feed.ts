@@ -15,7 +15,7 @@ export const DELIVERY_THROTTLE_MS = 1_000;
 /** setTyping at most this often while typing (the others show a typist for 5 s after each event). */
 export const TYPING_THROTTLE_MS = 3_000;
 /** Catch-up page size. */
-const CATCH_UP_PAGE = 100;
+const CATCH_UP_PAGE = 50;
 
 /**
  * Calls `send(key, value)` at most once per `ms` per key, always with the latest value (trailing), and never with
