@@ -270,4 +270,22 @@ describe.skipIf(!e2eRuns)("chat", () => {
     await visible(log(bob.page).getByText("This is the beginning of the conversation."));
     expect(loads).toBeGreaterThan(2);
   }, 60_000);
+
+  it("r focuses the composer; blocking shows the state and turns the composer off, both ways", async () => {
+    await alice.page.evaluate(() => {
+      if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+    });
+    await alice.page.keyboard.press("r");
+    await expect.poll(() => composer(alice.page).evaluate((node) => node === document.activeElement)).toBe(true);
+
+    await alice.page.getByRole("button", { name: `Block ${bob.username}` }).click();
+    await visible(alice.page.getByText(`You blocked ${bob.username}. Unblock them to send messages.`));
+    expect(await composer(alice.page).isDisabled()).toBe(true);
+    // hasBlockedMe comes with the next load (no event tells the blocked side)
+    await gotoLive(bob.page, `/chats/${chatId}`);
+    await visible(bob.page.getByText(`${alice.username} has blocked you.`, { exact: false }));
+    expect(await composer(bob.page).isDisabled()).toBe(true);
+    await alice.page.getByRole("button", { name: `Unblock ${bob.username}` }).click();
+    await expect.poll(() => composer(alice.page).isDisabled()).toBe(false);
+  });
 });
