@@ -92,6 +92,9 @@ describe.skipIf(!e2eRuns)("conversations", () => {
     const bobsRow = row(bob.page, ana.username);
     await waitForText(bob.page, bobsRow, /hello Bob/);
     await waitForText(bob.page, bobsRow, /1 unread/);
+    // the nav's count of chats with unread messages follows
+    const bobsNav = bob.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Chats/ });
+    await waitForText(bob.page, bobsNav, /1 unread/);
 
     // a second message: still one row, two unread, first place
     await gql(
@@ -115,6 +118,11 @@ describe.skipIf(!e2eRuns)("conversations", () => {
     await bob.page.waitForFunction(
       (id) => !document.querySelector(`a[data-conversation="${id}"]`)?.textContent?.includes("unread"),
       chatId,
+      LIVE,
+    );
+    await bob.page.waitForFunction(
+      () => !document.querySelector('nav[aria-label="Main"] a[href="/chats"]')?.textContent?.includes("unread"),
+      undefined,
       LIVE,
     );
 
