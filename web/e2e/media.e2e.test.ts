@@ -1,5 +1,5 @@
-// Attachments end to end: A picks a PNG, watches its upload progress, sends it and sees its thumbnail; B sees the
-// thumbnail arrive live and opens the image viewer; a file that claims to be a PNG but is text is refused with
+// Attachments end to end: A picks two PNGs, watches the upload progress, sends them and sees their thumbnails; B
+// sees them arrive live and opens the image viewer, moving between them with the arrow keys; a file that claims to be a PNG but is text is refused with
 // the API's own message (dropped on the conversation this time).
 import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
@@ -19,6 +19,7 @@ import {
 } from "./harness.ts";
 
 const PNG = new URL("./fixtures/tiles.png", import.meta.url).pathname; // 480×320
+const DOTS = new URL("./fixtures/dots.png", import.meta.url).pathname; // 120×90
 const NOT_A_PNG = new URL("./fixtures/not-an-image.png", import.meta.url).pathname;
 
 const conversationUrl = (chatId: string) => `/chats/${chatId}`;
@@ -50,7 +51,7 @@ describe.skipIf(!e2eRuns)("attachments", () => {
     await parley?.stop();
   });
 
-  it("A uploads a PNG with progress and sends it; B sees the thumbnail live and opens the viewer", async () => {
+  it("A uploads two PNGs with progress and sends them; B sees the thumbnails live and browses them in the viewer", async () => {
     const opened = await gql<{ openChat: { chat: { id: string } } }>(
       a.page,
       "mutation E2eOpenChat($username: String!) { openChat(username: $username) { chat { id } } }",
@@ -60,20 +61,20 @@ describe.skipIf(!e2eRuns)("attachments", () => {
     await Promise.all([a.page.goto(conversationUrl(chatId)), b.page.goto(conversationUrl(chatId))]);
     await messages(b.page).waitFor();
 
-    // pick the file; its upload is slowed to about 2 s so the bar is seen before it is ready
+    // pick the files; the uploads are slowed (tiles.png takes about 2 s) so the bar is seen before it is ready
     await throttleUploads(a, 10 * 1024);
     const chooser = a.page.waitForEvent("filechooser");
     await a.page.getByRole("button", { name: "Attach files" }).click();
-    await (await chooser).setFiles(PNG);
+    await (await chooser).setFiles([PNG, DOTS]);
     const bar = a.page.getByRole("progressbar", { name: "Uploading tiles.png" });
     await bar.waitFor();
     await expect.poll(async () => Number((await bar.getAttribute("aria-valuenow")) ?? 0)).toBeGreaterThan(0);
     await throttleUploads(a, null);
     const tray = a.page.getByRole("list", { name: "Attachments" });
-    await tray.getByText("Ready").waitFor({ timeout: 15_000 });
+    await expect.poll(() => tray.getByText("Ready").count(), { timeout: 15_000 }).toBe(2);
     expect(await bar.count()).toBe(0);
 
-    await a.page.getByRole("textbox", { name: /message/i }).fill("the tiles");
+    await a.page.getByRole("textbox", { name: /message/i }).fill("tiles and dots");
     await a.page.getByRole("button", { name: /^send/i }).click();
     await expect.poll(() => tray.count()).toBe(0);
 
@@ -83,6 +84,9 @@ describe.skipIf(!e2eRuns)("attachments", () => {
     await mine.waitFor();
     expect(await mine.getAttribute("width")).toBe("240");
     expect(await mine.getAttribute("height")).toBe("160");
+    const small = messages(a.page).getByRole("button", { name: "Open image dots.png" }).locator("img");
+    expect(await small.getAttribute("width")).toBe("120"); // small images keep their size
+    expect(await small.getAttribute("height")).toBe("90");
 
     // B: live, without a reload
     const thumb = messages(b.page).getByRole("button", { name: "Open image tiles.png" });
@@ -91,9 +95,16 @@ describe.skipIf(!e2eRuns)("attachments", () => {
     expect(await thumbImage.getAttribute("alt")).toBe("tiles.png");
     await expect.poll(() => thumbImage.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(320); // the WebP thumbnail
     await thumb.click();
-    const viewer = b.page.getByRole("dialog", { name: "tiles.png" });
+    const viewer = b.page.getByRole("dialog", { name: "tiles.png (1 of 2)" });
     const full = viewer.getByRole("img", { name: "tiles.png" });
     await expect.poll(() => full.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(480);
+    // the arrow keys (and the buttons) move between the message's images
+    await b.page.keyboard.press("ArrowRight");
+    const second = b.page.getByRole("dialog", { name: "dots.png (2 of 2)" });
+    const secondImage = second.getByRole("img", { name: "dots.png" });
+    await expect.poll(() => secondImage.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(120);
+    await second.getByRole("button", { name: "Previous image" }).click();
+    await viewer.waitFor();
     expect(await viewer.getByRole("link", { name: "Download tiles.png" }).count()).toBe(1);
     await screenshot(b.page, "image-viewer");
     const violations = await axeCheck(b.page);
