@@ -1,5 +1,5 @@
 // A group of three, live: A creates it with B and C (the New group dialog), renames it and B and C see the new
-// title in their open conversation; A makes B an admin; B removes C, whose list loses the group and who can no longer post.
+// title in their open conversation and their lists; A makes B an admin; B removes C, whose list loses the group and who can no longer post.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -74,8 +74,10 @@ describe.skipIf(!e2eRuns)("a group of three", () => {
     let settings = await openSettings(a.page, chatId);
     await settings.getByLabel("Group name").fill("Night crew");
     await settings.getByRole("button", { name: "Rename" }).click();
-    await heading(b.page, "Night crew").waitFor();
-    await heading(c.page, "Night crew").waitFor();
+    for (const member of [b, c]) {
+      await heading(member.page, "Night crew").waitFor();
+      await listRow(member.page, "Night crew").waitFor(); // the conversation list beside it too
+    }
 
     // A (owner) makes B an admin
     await settings.getByRole("button", { name: `Make admin ${b.username}` }).click();
