@@ -167,9 +167,14 @@ export async function createApp(
   });
   // The web app (or a legacy SPA build, whose URLs come from location.host) on the same origin as the API:
   // every GET that is not GraphiQL, with unknown paths answered by the app's index.html.
-  const siteDir = config.legacyWebDir ?? (config.webDir && existsSync(config.webDir) ? config.webDir : undefined);
-  if (!siteDir) logger.warn({ webDir: config.webDir }, "no web app build: run `npm run build -w @parley/web`");
-  const staticFiles = siteDir ? staticSite(siteDir) : undefined;
+  const webApp = config.webDir && existsSync(config.webDir) ? config.webDir : undefined;
+  if (config.webDir && !webApp)
+    logger.warn({ webDir: config.webDir }, "no web app build: `npm run build -w @parley/web`");
+  const staticFiles = config.legacyWebDir
+    ? staticSite(config.legacyWebDir)
+    : webApp
+      ? staticSite(webApp, { immutablePrefix: "/_app/immutable/" })
+      : undefined;
   const site: typeof bridge.handleRequest = (request, response) =>
     staticFiles !== undefined &&
     (request.url ?? "").split("?")[0] !== yoga.graphqlEndpoint &&

@@ -161,6 +161,11 @@ describe.skipIf(!e2eRuns)("session", () => {
     await logIn(page, username, PASSWORD);
     await page.waitForURL((url) => url.pathname === "/chats/some-chat");
     expect(new URL(page.url()).search).toBe("?x=1");
+    // signed in, the public pages lead on into the app
+    await page.goto("/login?next=%2Fnotifications");
+    await page.waitForURL((url) => url.pathname === "/notifications");
+    await page.goto("/signup");
+    await page.waitForURL((url) => url.pathname === "/chats");
   });
 
   it("stays signed in after the access token expired, and can still log out", async () => {

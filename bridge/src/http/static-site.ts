@@ -7,13 +7,17 @@ import { extname, join, resolve, sep } from "node:path";
  * The legacy SPA build (LEGACY_WEB_DIR), on the origin of /api and /ws/events/: the legacy frontend builds its
  * URLs from `location.host` (protocol §1.1). Like the legacy nginx `try_files $uri $uri/ /index.html`: a file,
  * a directory's index.html, else the SPA's index.html (its router reads the path). GET and HEAD only; nothing
- * outside the directory is ever read.
+ * outside the directory is ever read. Also serves the Parley web app's build, whose `immutablePrefix` holds files
+ * named by their content hashes.
  */
-export function staticSite(directory: string): (request: IncomingMessage, response: ServerResponse) => boolean {
+export function staticSite(
+  directory: string,
+  options: { immutablePrefix?: string } = {},
+): (request: IncomingMessage, response: ServerResponse) => boolean {
   const root = resolve(directory);
   return (request, response) => {
     if (request.method !== "GET" && request.method !== "HEAD") return false;
-    void serve(root, request, response).catch(() => {
+    void serve(root, options.immutablePrefix, request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
       response.end("Internal server error.");
     });
@@ -21,19 +25,28 @@ export function staticSite(directory: string): (request: IncomingMessage, respon
   };
 }
 
-async function serve(root: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serve(
+  root: string,
+  immutablePrefix: string | undefined,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const path = (request.url ?? "/").split("?")[0] ?? "/";
   const inside = insideRoot(root, path);
   const candidates = inside ? [inside, join(inside, "index.html")] : [];
-  for (const file of [...candidates, join(root, "index.html")]) {
+  const fallback = join(root, "index.html");
+  for (const file of [...candidates, fallback]) {
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) continue;
     response.writeHead(200, {
       "content-type": contentType(file),
       "content-length": info.size,
       "x-content-type-options": "nosniff",
-      // hashed assets could be cached for long; index.html must not be, and names alone do not tell which
-      "cache-control": "no-cache",
+      // index.html must be revalidated; only files under `immutablePrefix` have content hashes in their names
+      "cache-control":
+        immutablePrefix && file !== fallback && path.startsWith(immutablePrefix)
+          ? "public, max-age=31536000, immutable"
+          : "no-cache",
     });
     if (request.method === "HEAD") response.end();
     else createReadStream(file).pipe(response);
