@@ -130,7 +130,7 @@ async function seed(kind: "DIRECT" | "GROUP" = "DIRECT") {
   await load(ChatMessagesDocument, base, { chat: { __typename: "Chat", id: CHAT, messages: page(nodes, true) } });
   await load(
     ConversationListDocument,
-    { first: 20, offset: 0 },
+    { first: 20 },
     {
       chats: {
         __typename: "ChatPage",
@@ -140,12 +140,12 @@ async function seed(kind: "DIRECT" | "GROUP" = "DIRECT") {
           {
             __typename: "Chat",
             id: CHAT,
-            kind,
-            title: kind === "GROUP" ? "Group" : null,
-            activityAt: message(5, PEER).createdAt,
+            activityAt: AT,
             unreadCount: 2,
             isBlockedByMe: false,
             hasBlockedMe: false,
+            kind,
+            title: kind === "GROUP" ? "Group" : null,
             peer:
               kind === "DIRECT"
                 ? { ...user(PEER), isOnline: true, lastActivity: AT, isBlockedByMe: false, hasBlockedMe: false }
@@ -163,7 +163,7 @@ const cached = <T, V extends AnyVariables>(document: TypedDocumentNode<T, V>, va
 const read = () => ({
   messages: cached(ChatMessagesDocument, base),
   header: cached(ChatHeaderDocument, { id: CHAT }),
-  list: cached(ConversationListDocument, { first: 20, offset: 0 }),
+  list: cached(ConversationListDocument, { first: 20 }),
 });
 const snapshot = () => JSON.stringify(read());
 const nodes = () => read().messages?.chat.messages.nodes ?? [];

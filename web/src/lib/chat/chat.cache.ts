@@ -1,5 +1,6 @@
 import type { Cache, Resolver, UpdateResolver } from "@urql/exchange-graphcache";
-import { conversationRemoved, conversationTouched } from "../conversations/conversations.cache.ts";
+import { conversationRead, conversationRemoved, conversationTouched } from "../conversations/conversations.cache.ts";
+import { typingStarted, typingStopped } from "../conversations/typing.ts";
 import type { DomainCache } from "../graphql/cache.ts";
 import {
   type AddReactionMutation,
@@ -7,7 +8,6 @@ import {
   type ChatEventsSubscription,
   ChatRolePatchFragmentDoc,
   ChatTitlePatchFragmentDoc,
-  ChatUnreadPatchFragmentDoc,
   type DeleteMessageMutation,
   type DeleteMessageMutationVariables,
   type EditMessageMutation,
@@ -26,7 +26,6 @@ import {
   type SendMessageMutationVariables,
 } from "../graphql/generated/graphql.ts";
 import { compareCursors } from "./timeline.ts";
-import { typingStarted, typingStopped } from "./typing.ts";
 
 /** One event of `Subscription.chatEvents`, by its __typename. */
 export type ChatEvent = ChatEventsSubscription["chatEvents"];
@@ -137,15 +136,11 @@ export const onChatGone = (fn: ChatListener) => on(goneListeners, fn);
 export const onChatStreamReady = (fn: () => void) => on(readyListeners, fn);
 
 // ---------------------------------------------------------------------------------------------------------------
-// The chat list's effects are web-conversations' (lib/conversations/conversations.cache.ts): last message,
-// activity, first place, unread count, a refetch for a chat the list does not know; removal of a chat gone.
-
-// ---------------------------------------------------------------------------------------------------------------
 // One function per event type, called by the subscription and by the matching mutation's result alike.
 // Applying any of them twice changes nothing the second time.
 
 /** A new message (MessageSentEvent, sendMessage's result, a group change's system message). */
-export function messageSent(cache: Cache, message: SentMessage): void {
+export function messageSent(cache: Cache, message: SentMessage, listed = true): void {
   const chatKey = chatKeyOf(cache, message.chatId);
   const key = messageKeyOf(cache, message.id);
   if (!chatKey || !key) return;
@@ -156,7 +151,7 @@ export function messageSent(cache: Cache, message: SentMessage): void {
     cache.link(page.pageKey, "nodes", [key, ...nodes]);
   }
   typingStopped(message.chatId, message.sender.id);
-  conversationTouched(cache, message.chatId, message);
+  if (listed) conversationTouched(cache, message.chatId, message);
 }
 
 export function messageEdited(
@@ -287,9 +282,8 @@ function recountUnread(
       if (m.senderId !== viewerId && m.kind === "TEXT" && !m.isRead) count++;
     }
   }
-  if (count !== null && count < unread) {
-    cache.writeFragment(ChatUnreadPatchFragmentDoc, { id: chatId, unreadCount: count });
-  }
+  // unknown (the newest messages are not loaded): conversationRead has the count fetched again
+  if (count === null || count < unread) conversationRead(cache, chatId, count ?? undefined);
 }
 
 export function chatRead(cache: Cache, event: Pick<EventOf<"ChatReadEvent">, "chatId" | "byUserId" | "cursor">): void {
@@ -312,7 +306,8 @@ export function delivery(
 
 /** A group change: its SYSTEM message joins the history, the title follows, and members are fetched again. */
 export function groupChanged(cache: Cache, event: EventOf<"GroupChangedEvent">): void {
-  messageSent(cache, event.message);
+  // a change that took me out leaves its message in the history I still see, not in my lists
+  messageSent(cache, event.message, !event.removedMe);
   cache.writeFragment(ChatTitlePatchFragmentDoc, { id: event.chatId, title: event.title });
   const chatKey = chatKeyOf(cache, event.chatId);
   if (chatKey) {
@@ -345,7 +340,7 @@ export function groupDeleted(cache: Cache, event: Pick<EventOf<"GroupDeletedEven
 /** Ephemeral: a store, not the cache (my own typing, echoed to my other sockets, is not shown). */
 export function typing(cache: Cache, event: EventOf<"TypingEvent">): void {
   if (event.user.id === viewerIdOf(cache)) return;
-  typingStarted(event.chatId, event.user, Date.parse(event.at) || Date.now());
+  typingStarted(event.chatId, event.user);
 }
 
 export function streamReady(_cache: Cache, _event: EventOf<"StreamReadyEvent">): void {

@@ -1,3 +1,5 @@
+import { dayLabel } from "../ui/time.ts";
+
 /**
  * Pure helpers for the conversation's timeline: ordering by cursor, grouping, date separators, the unread divider.
  * No runes, no DOM: the unit tests import them.
@@ -18,17 +20,16 @@ export interface TimelineMessage {
   sender: { id: string };
 }
 
-/** A row of the virtual list. */
+/** A row of the virtual list: one message (with the separators before it) or one pending send. */
 export type Row<M> =
-  | { type: "date"; key: string; label: string }
-  | { type: "unread"; key: string }
-  | { type: "message"; key: string; message: M; grouped: boolean }
-  | { type: "pending"; key: string; pending: PendingRow };
+  | { type: "message"; key: string; message: M; grouped: boolean; dateLabel: string | null; unreadBefore: boolean }
+  | { type: "pending"; key: string; pending: PendingRow; dateLabel: string | null };
 
 export interface PendingRow {
   clientMessageId: string;
   chatId: string;
   content: string;
+  attachmentIds: readonly string[];
   createdAt: string;
   state: "pending" | "failed";
   error?: string;
@@ -42,26 +43,11 @@ const dayKey = (iso: string) => {
   return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
 };
 
-/** "Today", "Yesterday", or the date in the reader's locale. */
-export function dayLabel(iso: string, now = new Date()): string {
-  const d = new Date(iso);
-  const key = dayKey(iso);
-  if (key === dayKey(now.toISOString())) return "Today";
-  const yesterday = new Date(now);
-  yesterday.setDate(now.getDate() - 1);
-  if (key === dayKey(yesterday.toISOString())) return "Yesterday";
-  return d.toLocaleDateString(undefined, {
-    weekday: "long",
-    year: "numeric",
-    month: "long",
-    day: "numeric",
-  });
-}
-
 /**
- * The rows, oldest first: a date separator at each new day, the unread divider before `firstUnreadId`, messages
- * grouped with the previous one when the same person sent both within GROUP_WINDOW_MS (never across a separator
- * or a system message), then the pending sends.
+ * The rows, oldest first, one per message (so loading older history only adds rows at the start, and the list
+ * keeps its place): a message carries the date separator when it starts a new day and the unread divider when
+ * it is `firstUnreadId`; it is grouped with the previous one when the same person sent both within
+ * GROUP_WINDOW_MS (never across a separator or a system message). The pending sends come last.
  */
 export function buildRows<M extends TimelineMessage>(
   messagesOldestFirst: readonly M[],
@@ -74,47 +60,50 @@ export function buildRows<M extends TimelineMessage>(
   let lastDay = "";
   for (const message of messagesOldestFirst) {
     const day = dayKey(message.createdAt);
-    let separated = false;
-    if (day !== lastDay) {
-      rows.push({ type: "date", key: `date:${day}`, label: dayLabel(message.createdAt, now) });
-      lastDay = day;
-      separated = true;
-    }
-    if (message.id === firstUnreadId) {
-      rows.push({ type: "unread", key: "unread" });
-      separated = true;
-    }
+    const dateLabel = day !== lastDay ? dayLabel(message.createdAt, now.getTime()) : null;
+    lastDay = day;
+    const unreadBefore = message.id === firstUnreadId;
     const grouped =
-      !separated &&
+      dateLabel === null &&
+      !unreadBefore &&
       previous !== undefined &&
       previous.kind === "TEXT" &&
       message.kind === "TEXT" &&
       previous.sender.id === message.sender.id &&
       Date.parse(message.createdAt) - Date.parse(previous.createdAt) < GROUP_WINDOW_MS;
-    rows.push({ type: "message", key: message.id, message, grouped });
+    rows.push({ type: "message", key: message.id, message, grouped, dateLabel, unreadBefore });
     previous = message;
   }
   for (const one of pending) {
     const day = dayKey(one.createdAt);
-    if (day !== lastDay) {
-      rows.push({ type: "date", key: `date:${day}`, label: dayLabel(one.createdAt, now) });
-      lastDay = day;
-    }
-    rows.push({ type: "pending", key: `pending:${one.clientMessageId}`, pending: one });
+    const dateLabel = day !== lastDay ? dayLabel(one.createdAt, now.getTime()) : null;
+    lastDay = day;
+    rows.push({ type: "pending", key: `pending:${one.clientMessageId}`, pending: one, dateLabel });
   }
   return rows;
 }
 
 /**
- * Where the reader's unread begins: the oldest message from someone else that is not read, if every message after
- * it is loaded (so among `messagesOldestFirst`). Null when nothing is unread.
+ * Where the reader's unread began when they opened the chat: `unreadCount` messages from others (TEXT, sender not
+ * blocked) counted back from the newest. Null when nothing was unread, or when the loaded history does not reach
+ * that far yet (`complete: false`: load older pages to find it).
  */
-export function firstUnread<M extends TimelineMessage & { isRead: boolean }>(
+export function firstUnread<M extends TimelineMessage & { senderBlockedByMe?: boolean; deletedAt?: string | null }>(
   messagesOldestFirst: readonly M[],
   viewerId: string,
-): string | null {
-  for (const message of messagesOldestFirst) {
-    if (message.kind === "TEXT" && message.sender.id !== viewerId && !message.isRead) return message.id;
+  unreadCount: number,
+): { id: string | null; complete: boolean } {
+  if (unreadCount <= 0) return { id: null, complete: true };
+  let counted = 0;
+  for (let i = messagesOldestFirst.length - 1; i >= 0; i--) {
+    const message = messagesOldestFirst[i];
+    if (message?.kind !== "TEXT" || message.sender.id === viewerId || message.senderBlockedByMe) continue;
+    counted++;
+    if (counted === unreadCount) return { id: message.id, complete: true };
   }
-  return null;
+  return { id: null, complete: false };
 }
+
+/** Whether a message is still editable by its sender (the API allows 15 minutes). */
+export const EDIT_WINDOW_MS = 15 * 60_000;
+export const canEdit = (createdAt: string, now = Date.now()) => now - Date.parse(createdAt) < EDIT_WINDOW_MS - 5_000;
