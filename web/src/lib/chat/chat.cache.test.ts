@@ -64,9 +64,6 @@ let push: (event: ChatEvent) => void = () => {
 const getOperationName = (document: DocumentNode) => getOperationAST(document)?.name?.value;
 const fixtureKey = (name: string, variables: unknown) => `${name} ${JSON.stringify(variables ?? {})}`;
 
-/** Embedded types without keys (pages, receipts, reactions) are meant: no warnings for them. */
-const quiet = () => {};
-
 /** The network: queries answered from fixtures, the chatEvents subscription fed by `push`. */
 function network() {
   return subscriptionExchange({
@@ -98,7 +95,7 @@ async function seed(kind: "DIRECT" | "GROUP" = "DIRECT") {
   fixtures = new Map();
   client = new Client({
     url: "http://fixtures.invalid/graphql",
-    exchanges: [cacheExchange({ ...cacheOptions([chatCache]), logger: quiet }), network()],
+    exchanges: [cacheExchange(cacheOptions([chatCache])), network()],
   });
   client.subscription(ChatEventsDocument, {}).subscribe(() => {});
   await load(ChatViewerDocument, {}, { me: { __typename: "Me", id: ME, username: "me", nickname: "Me" } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cursorBefore, isExpired, urlExpiresAt } from "./attachment-urls.ts";
+import { isExpired, urlExpiresAt } from "./attachment-urls.ts";
 
 describe("signed URL expiry", () => {
   it("reads Parley's own exp (epoch seconds), root-relative", () => {
@@ -18,11 +18,4 @@ describe("signed URL expiry", () => {
     expect(isExpired(url, 990_000)).toBe(false);
     expect(isExpired(url, 996_000)).toBe(true);
   });
-});
-
-it("finds the cursor just before a message", () => {
-  expect(cursorBefore("42")).toBe("41");
-  expect(cursorBefore("1")).toBe("0");
-  expect(cursorBefore("0")).toBeNull();
-  expect(cursorBefore("abc")).toBeNull();
 });

@@ -26,13 +26,3 @@ export function isExpired(url: string, now = Date.now(), marginMs = 5_000): bool
   const at = urlExpiresAt(url);
   return at !== null && at - marginMs <= now;
 }
-
-/**
- * The cursor `messages(after:, first: 1)` takes to return exactly the message at `cursor` (the API has no
- * single-message query). Cursors are message sequence numbers today; null if that ever changes.
- */
-export function cursorBefore(cursor: string): string | null {
-  if (!/^\d{1,9}$/.test(cursor)) return null;
-  const seq = Number(cursor);
-  return seq >= 1 ? String(seq - 1) : null;
-}
