@@ -164,11 +164,45 @@ describe.skipIf(!e2eRuns)("conversations", () => {
     console.log(describeViolations("conversations list", violations));
     expect(severe(violations)).toEqual([]);
 
-    // presence: Bob closes his page, Ana's dot for him turns offline
+    // presence: Bob closes his page, Ana's dot for him turns offline. Her list is refetched once its streams are
+    // ready; that answer is held until his OFFLINE event reached her socket: read while he was online, it lands
+    // after the event (the race of a tab closed just as the other side's list refetches), and must not undo it.
+    let offlineSeen = () => {};
+    const offlineArrived = new Promise<void>((resolve) => {
+      offlineSeen = resolve;
+    });
+    ana.page.on("websocket", (socket) =>
+      socket.on("framereceived", (frame) => {
+        if (String(frame.payload).includes('"status":"OFFLINE"')) offlineSeen();
+      }),
+    );
+    let listAnswers = 0;
+    const fulfilled: Promise<void>[] = [];
+    let readOnline = () => {};
+    const refetchRead = new Promise<void>((resolve) => {
+      readOnline = resolve;
+    });
+    await ana.page.route("**/graphql", async (route) => {
+      if (!route.request().postData()?.includes('"operationName":"ConversationList"') || ++listAnswers === 1) {
+        return route.fallback();
+      }
+      const response = await route.fetch();
+      readOnline();
+      await Promise.race([offlineArrived, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      const done = route.fulfill({ response });
+      fulfilled.push(done);
+      await done;
+    });
     await openList(ana);
     await waitForText(ana.page, row(ana.page, bob.username), /is online/);
+    await refetchRead;
     await bob.page.close();
+    await offlineArrived;
     await waitForText(ana.page, row(ana.page, bob.username), /is offline/);
+    await ana.page.unrouteAll({ behavior: "wait" });
+    await Promise.all(fulfilled);
+    await ana.page.waitForTimeout(300); // the late answers are in the cache
+    expect(await row(ana.page, bob.username).textContent()).toMatch(/is offline/);
     bob.page = await bob.context.newPage();
   });
 

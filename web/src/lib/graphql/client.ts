@@ -2,6 +2,7 @@ import { Client, type CombinedError, fetchExchange, subscriptionExchange } from 
 import { authExchange } from "@urql/exchange-auth";
 import { cacheExchange } from "@urql/exchange-graphcache";
 import { createClient as createSocket } from "graphql-ws";
+import { presenceFreshnessExchange } from "../presence/freshness.ts";
 import { session, signedOut } from "../session/session.ts";
 import { cacheOptions } from "./cache.ts";
 import { reconnected, retryNow, setConnection, waitOrRetryNow } from "./connection.ts";
@@ -162,6 +163,8 @@ export function createParleyClient(): Client {
     exchanges: [
       refetchExchange((refetch) => refetchers.push(refetch)),
       cacheExchange(cacheOptions(domainCaches)),
+      // answers to requests sent before a presence event must not undo it (presence/freshness.ts)
+      presenceFreshnessExchange(),
       authExchange(async () => ({
         addAuthToOperation: (operation) => operation,
         didAuthError: isUnauthenticated,

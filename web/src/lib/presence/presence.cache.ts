@@ -12,7 +12,8 @@ export function presenceChanged(cache: Cache, user: PresenceFieldsFragment): voi
   cache.writeFragment(PresenceFieldsFragmentDoc, user);
 }
 
-function presenceUser(value: unknown): PresenceFieldsFragment | undefined {
+/** The user of a PresenceChangedEvent (with its presence), if `value` is one. */
+export function presenceUser(value: unknown): PresenceFieldsFragment | undefined {
   if (!value || typeof value !== "object" || !("user" in value)) return undefined;
   const user = value.user;
   if (!user || typeof user !== "object") return undefined;
