@@ -103,6 +103,23 @@ describe.skipIf(!e2eRuns)("quality: accessibility and screenshots of the main sc
     await check(alice.page, "conversation");
   });
 
+  it("a conversation in the dark theme", async () => {
+    await alice.page.emulateMedia({ colorScheme: "dark" });
+    await alice.page.goto(`/chats/${chatId}`);
+    await alice.page.getByRole("log", { name: "Messages" }).getByText("Sure, 8 pm works for me.").waitFor();
+    await check(alice.page, "conversation-dark");
+    await alice.page.emulateMedia({ colorScheme: "light" });
+  });
+
+  it("a profile", async () => {
+    await alice.page.goto(`/u/${bob.username}`);
+    await alice.page
+      .getByRole("heading", { name: new RegExp(bob.username) })
+      .first()
+      .waitFor();
+    await check(alice.page, "profile");
+  });
+
   it("notifications", async () => {
     await alice.page.goto("/notifications");
     await alice.page.getByRole("main").getByText(new RegExp(bob.username)).first().waitFor();

@@ -1,7 +1,7 @@
 // The server restarted mid-conversation: the banner shows, the socket comes back, nothing is lost or doubled.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { e2eRuns, gql, launchBrowser, newUser, type Parley, startParley, type User } from "./harness.ts";
+import { e2eRuns, gql, launchBrowser, newUser, type Parley, screenshot, startParley, type User } from "./harness.ts";
 
 const OPEN_CHAT = `mutation E2eOpenChat($username: String!) { openChat(username: $username) { chat { id } } }`;
 
@@ -52,6 +52,7 @@ describe.skipIf(!e2eRuns)("connection resilience", () => {
     const restarting = parley.restart({ downMs: 500 });
     await expect.poll(() => banner(alice.page).textContent(), { timeout: 10_000 }).toMatch(/Reconnecting/);
     await alice.context.setOffline(true);
+    await screenshot(alice.page, "connection-lost");
     await restarting;
     const meanwhile = ["while you were away 1", "while you were away 2", "while you were away 3"];
     for (const text of meanwhile) await say(bob, text);
