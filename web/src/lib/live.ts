@@ -1,4 +1,5 @@
 import type { Client } from "@urql/core";
+import { chatEventsFeed } from "./chat/feed.ts";
 import { duelsFeed } from "./duels/duels.live.ts";
 import { notificationsFeed } from "./notifications/notifications.live.ts";
 
@@ -10,7 +11,7 @@ import { notificationsFeed } from "./notifications/notifications.live.ts";
 export type LiveFeed = (client: Client) => () => void;
 
 /** Every domain's app-wide live feed: add ONE import + entry for yours (like graphql/domains.ts). */
-export const liveFeeds: readonly LiveFeed[] = [notificationsFeed, duelsFeed];
+export const liveFeeds: readonly LiveFeed[] = [notificationsFeed, duelsFeed, chatEventsFeed];
 
 /** Starts `feeds`; the returned function stops them all (a feed that throws on start is skipped, not fatal). */
 export function startLiveFeeds(client: Client, feeds: readonly LiveFeed[] = liveFeeds): () => void {
