@@ -3,7 +3,7 @@
 // (invite → accept → both on the same game). Each person in a separate browser context; no API shortcuts.
 import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   axeCheck,
   describeViolations,
@@ -31,6 +31,24 @@ const conversations = (page: Page) => page.getByRole("navigation", { name: "Conv
 const messages = (page: Page) => page.getByRole("log", { name: "Messages" });
 /** The message row (an article named after its sender and time) holding `text`. */
 const message = (page: Page, text: string) => messages(page).getByRole("article").filter({ hasText: text });
+
+/** The API's refusals of documents over a limit (cost, depth, aliases, tokens) that a page's requests got. */
+const refusals: string[] = [];
+function watchRefusals(user: User): void {
+  user.page.on("response", (response) => {
+    if (!response.url().endsWith("/graphql")) return;
+    void response
+      .json()
+      .then((body: { errors?: { message: string; extensions?: { limit?: string } }[] }) => {
+        for (const error of body.errors ?? []) {
+          if (!error.extensions?.limit) continue;
+          const operation = /"operationName":"(\w+)"/.exec(response.request().postData() ?? "")?.[1] ?? "?";
+          refusals.push(`${user.username}: ${operation} refused: ${error.message}`);
+        }
+      })
+      .catch(() => undefined);
+  });
+}
 
 /** Types part of a username into a people search and picks the person with the keyboard. */
 async function pickPerson(page: Page, label: string, username: string): Promise<void> {
@@ -76,6 +94,11 @@ describe.skipIf(!e2eRuns)("journey: two newcomers chat, react, share an image, f
   beforeAll(async () => {
     [parley, browser] = await Promise.all([startParley(ENV), launchBrowser()]);
   });
+  // a document the API refuses for its size breaks the page using it: say so, not only "timeout"
+  afterEach(() => {
+    const seen = [...new Set(refusals.splice(0))];
+    expect(seen, "the API refused documents of the app").toEqual([]);
+  });
   afterAll(async () => {
     if (axeNotes.length) console.log(axeNotes.join("\n"));
     await browser?.close();
@@ -89,6 +112,7 @@ describe.skipIf(!e2eRuns)("journey: two newcomers chat, react, share an image, f
       newUser(browser, parley, "bob", { via: "ui" }),
     ]);
     for (const user of [ana, bob]) {
+      watchRefusals(user);
       await user.page.getByRole("heading", { name: "Chats" }).waitFor(LIVE);
       expect(new URL(user.page.url()).pathname).toBe("/chats");
     }
@@ -169,6 +193,7 @@ describe.skipIf(!e2eRuns)("journey: two newcomers chat, react, share an image, f
 
   it("Ana forms a group with Bob and a third person; everyone talks in it", async () => {
     cyd = await newUser(browser, parley, "cyd", { via: "ui" });
+    watchRefusals(cyd);
     await ana.page.goto("/chats");
     await ana.page.getByRole("button", { name: "New group" }).click();
     const dialog = ana.page.getByRole("dialog", { name: "New group" });

@@ -11,7 +11,7 @@ const MESSAGES = Number(process.env.SCALE_MESSAGES ?? 10_000);
  * Seeding stops after this long (a busy 2-core machine stores 150–450 messages a second); the test then runs on
  * what was stored and says how many. SCALE_SEED_SECONDS=… to change.
  */
-const SEED_BUDGET_MS = Number(process.env.SCALE_SEED_SECONDS ?? 35) * 1000;
+const SEED_BUDGET_MS = Number(process.env.SCALE_SEED_SECONDS ?? 30) * 1000;
 /** Messages per request (aliased sendMessage fields: the process below allows that many aliases). */
 const PER_REQUEST = 100;
 /** Requests in flight at once. */
@@ -247,8 +247,8 @@ describe.skipIf(!e2eRuns)("scale", () => {
     let maxRows = 0;
     let steps = 0;
     const started = performance.now();
-    // the mouse wheel, a screenful at a time, for up to 15 s or until 600 different messages went by
-    while (performance.now() - started < 15_000 && seen.size < 600) {
+    // the mouse wheel, a screenful at a time, for up to 12 s or until 500 different messages went by
+    while (performance.now() - started < 12_000 && seen.size < 500) {
       steps += 1;
       await page.mouse.wheel(0, -400);
       await page.waitForTimeout(60);
