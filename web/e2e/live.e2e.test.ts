@@ -170,6 +170,11 @@ describe.skipIf(!e2eRuns)("live: notifications, duels, tournaments", () => {
     const unreadList = bob.page.getByRole("list", { name: "Unread notifications" });
     await unreadList.getByRole("article").nth(1).waitFor(WAIT);
     expect(await unreadList.getByRole("article").count()).toBe(2);
+    // Read one: it leaves the Unread list, the bell counts one, and focus lands on the heading, not the page's start.
+    await unreadList.getByRole("button", { name: new RegExp(`^Mark read: ${alice.username} added you`) }).click();
+    await bell(bob.page, 1).waitFor(WAIT);
+    expect(await unreadList.getByRole("article").count()).toBe(1);
+    await expect.poll(() => bob.page.evaluate(() => document.activeElement?.id), WAIT).toBe("notifications-title");
     await bob.page.getByRole("button", { name: "Mark all read" }).click();
     await bell(bob.page, 0).waitFor(WAIT);
     await bob.page.getByText("No unread notifications.").waitFor(WAIT);
