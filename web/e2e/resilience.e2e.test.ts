@@ -5,6 +5,8 @@ import { e2eRuns, gql, launchBrowser, newUser, type Parley, startParley, type Us
 
 const OPEN_CHAT = `mutation E2eOpenChat($username: String!) { openChat(username: $username) { chat { id } } }`;
 
+const ACCESS_TOKEN_TTL = 5;
+
 describe.skipIf(!e2eRuns)("connection resilience", () => {
   let parley: Parley;
   let browser: Browser;
@@ -12,8 +14,10 @@ describe.skipIf(!e2eRuns)("connection resilience", () => {
   let bob: User;
   let chatId: string;
   beforeAll(async () => {
+    // Access tokens of a few seconds: the sockets also close with 4403 (refresh, reconnect) during the test.
     // GRAPHQL_MAX_COST: until ChatMessages (≈71,000) and ConversationList (≈37,000) fit the default 20,000
-    [parley, browser] = await Promise.all([startParley({ GRAPHQL_MAX_COST: "200000" }), launchBrowser()]);
+    const env = { ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL), GRAPHQL_MAX_COST: "200000" };
+    [parley, browser] = await Promise.all([startParley(env), launchBrowser()]);
     [alice, bob] = await Promise.all([newUser(browser, parley, "alice"), newUser(browser, parley, "bob")]);
     const opened = await gql<{ openChat: { chat: { id: string } } }>(bob.page, OPEN_CHAT, { username: alice.username });
     chatId = opened.data?.openChat.chat.id ?? "";
@@ -72,5 +76,18 @@ describe.skipIf(!e2eRuns)("connection resilience", () => {
         expect(await count(page, text), `${text} on ${page === alice.page ? "Alice's" : "Bob's"} screen`).toBe(1);
       }
     }
+  });
+
+  it("the socket outlives its access token: closed with 4403, refreshed, reconnected, live again", async () => {
+    const closes: string[] = [];
+    alice.page.on("websocket", (socket) => socket.on("close", () => closes.push(socket.url())));
+    await alice.page.goto(`/chats/${chatId}`);
+    await once(alice.page, "welcome back");
+    await alice.page.waitForTimeout((ACCESS_TOKEN_TTL + 2) * 1000);
+    expect(closes.length, "the server closed the socket of the expired token").toBeGreaterThan(0);
+    await say(bob, "still there?");
+    await once(alice.page, "still there?");
+    expect(alice.page.url()).toContain(`/chats/${chatId}`);
+    expect(await banner(alice.page).textContent()).not.toMatch(/Reconnecting/);
   });
 });

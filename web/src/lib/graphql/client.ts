@@ -68,8 +68,15 @@ const whileSignedOut = () =>
     if (done) stop();
   });
 
+/** After a 4403 and a successful refresh the next attempt comes soon, not after the drop's backoff (≤ 30 s)… */
+const AFTER_REFRESH_MS = 500;
+/** …a few times in a row at most (a server that keeps refusing fresh tokens gets the backoff again). */
+const QUICK_RETRIES = 3;
+
 function socket(catchUp: CatchUp) {
   let wasConnected = false;
+  let refreshed: Promise<boolean> | undefined;
+  let quickRetries = 0;
   let current: WebSocket | undefined;
   let pongTimer: ReturnType<typeof setTimeout> | undefined;
   if (typeof window !== "undefined") {
@@ -85,6 +92,13 @@ function socket(catchUp: CatchUp) {
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: () => true,
     retryWait: async (retries) => {
+      const afterRefresh = refreshed;
+      refreshed = undefined;
+      if (afterRefresh && (await afterRefresh) && quickRetries < QUICK_RETRIES) {
+        quickRetries += 1;
+        await waitOrRetryNow(Math.random() * AFTER_REFRESH_MS);
+        return;
+      }
       await refreshing;
       await whileSignedOut();
       await waitOrRetryNow(backoff(retries));
@@ -104,6 +118,7 @@ function socket(catchUp: CatchUp) {
         if (received) clearTimeout(pongTimer);
       },
       connected: () => {
+        quickRetries = 0;
         setConnection("online");
         if (wasConnected) catchUp.reconnected();
         wasConnected = true;
@@ -114,7 +129,7 @@ function socket(catchUp: CatchUp) {
         if (code === TOKEN_EXPIRED) {
           // an expired token, or no session at all: refresh (signed out if that fails), then reconnect
           setConnection("connecting");
-          void refreshSession();
+          refreshed = refreshSession();
         } else if (code === UNAUTHORIZED) {
           setConnection("connecting");
           signedOut();
