@@ -96,6 +96,10 @@ describe.skipIf(!e2eRuns)("conversations", () => {
     const bobsNav = bob.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Chats/ });
     await waitForText(bob.page, bobsNav, /1 unread/);
 
+    // Ana types: Bob's row says so, until her message arrives
+    await gql(ana.page, "mutation E2eTyping($chatId: ID!) { setTyping(chatId: $chatId) }", { chatId });
+    await waitForText(bob.page, bobsRow, /is typing…/);
+
     // a second message: still one row, two unread, first place
     await gql(
       ana.page,
@@ -104,6 +108,7 @@ describe.skipIf(!e2eRuns)("conversations", () => {
     );
     await waitForText(bob.page, bobsRow, /are you there\?/);
     await waitForText(bob.page, bobsRow, /2 unread/);
+    expect(await bobsRow.textContent()).not.toContain("typing");
     expect(await bobsRow.count()).toBe(1);
 
     // Alt+↓ opens the next conversation with unread messages; the row is marked current, and reading it there
@@ -195,6 +200,7 @@ describe.skipIf(!e2eRuns)("conversations", () => {
     await ana.page.getByRole("button", { name: "Block" }).waitFor(LIVE);
     await ana.page.getByRole("button", { name: "Message" }).and(ana.page.locator(":enabled")).waitFor(LIVE);
     await ana.page.getByRole("button", { name: "Invite to a duel" }).waitFor(LIVE);
+    await screenshot(ana.page, "profile");
     // Message opens the conversation with him
     await ana.page.getByRole("button", { name: "Message" }).click();
     await ana.page.waitForURL(/\/chats\/[^/]+$/, LIVE);
