@@ -22,6 +22,7 @@ const PNG = new URL("./fixtures/tiles.png", import.meta.url).pathname; // 480×3
 const DOTS = new URL("./fixtures/dots.png", import.meta.url).pathname; // 120×90
 const NOT_A_PNG = new URL("./fixtures/not-an-image.png", import.meta.url).pathname;
 
+const URL_TTL = 15;
 const conversationUrl = (chatId: string) => `/chats/${chatId}`;
 const messages = (page: Page) => page.getByRole("log");
 
@@ -43,7 +44,8 @@ describe.skipIf(!e2eRuns)("attachments", () => {
   let a: User;
   let b: User;
   beforeAll(async () => {
-    [parley, browser] = await Promise.all([startParley(), launchBrowser()]);
+    // download links live 15 s here (5 min by default), so the last test sees one expire
+    [parley, browser] = await Promise.all([startParley({ MEDIA_URL_TTL: String(URL_TTL) }), launchBrowser()]);
     [a, b] = await Promise.all([newUser(browser, parley, "ann"), newUser(browser, parley, "bob")]);
   });
   afterAll(async () => {
@@ -134,5 +136,21 @@ describe.skipIf(!e2eRuns)("attachments", () => {
     expect(await alert.textContent()).toContain("The file's content is not image/png.");
     await a.page.getByRole("button", { name: "Remove not-an-image.png" }).click();
     await expect.poll(() => alert.count()).toBe(0);
+  });
+
+  it("an expired link is renewed before the viewer opens (no broken image)", async () => {
+    const thumb = messages(b.page).getByRole("button", { name: "Open image dots.png" });
+    const oldUrl = (await thumb.locator("img").getAttribute("src")) ?? "";
+    const expiresAt = Number(new URL(oldUrl, parley.url).searchParams.get("exp")) * 1000;
+    await b.page.waitForTimeout(Math.max(0, expiresAt - Date.now() + 500));
+    const renewal = b.page.waitForRequest((request) => request.postData()?.includes("MessageAttachments") ?? false);
+    await thumb.click();
+    await renewal;
+    const viewer = b.page.getByRole("dialog", { name: "dots.png (2 of 2)" });
+    const full = viewer.getByRole("img", { name: "dots.png" });
+    await expect.poll(() => full.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(120);
+    const newUrl = (await full.getAttribute("src")) ?? "";
+    expect(Number(new URL(newUrl, parley.url).searchParams.get("exp")) * 1000).toBeGreaterThan(Date.now());
+    await b.page.keyboard.press("Escape");
   });
 });
