@@ -245,7 +245,7 @@ describe.skipIf(!e2eRuns)("chat", () => {
     const scroller = log(bob.page).locator("[tabindex='0']").first();
     // scroll to the top repeatedly: older pages load, the message that was at the top stays in view
     let loads = 0;
-    for (let i = 0; i < 25 && (await row(bob.page, "History 001").count()) === 0; i++) {
+    for (let i = 0; i < 40 && (await row(bob.page, "History 001").count()) === 0; i++) {
       const topText = await scroller.evaluate(async (node) => {
         node.scrollTop = 0;
         await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
@@ -254,7 +254,11 @@ describe.skipIf(!e2eRuns)("chat", () => {
         const first = articles.find((a) => a.getBoundingClientRect().bottom > box.top + 4);
         return first?.querySelector("p")?.textContent?.trim() ?? "";
       });
-      await bob.page.waitForTimeout(500);
+      await bob.page.waitForTimeout(250);
+      await log(bob.page)
+        .getByText("Loading older messages…")
+        .waitFor({ state: "detached", timeout: 5_000 })
+        .catch(() => {});
       loads++;
       if (!topText.startsWith("History")) continue;
       const inView = await scroller.evaluate((node, text) => {
