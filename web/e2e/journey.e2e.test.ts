@@ -18,14 +18,6 @@ import {
 } from "./harness.ts";
 
 const LIVE = { timeout: 10_000 };
-/**
- * The API's default limits, unless JOURNEY_GRAPHQL_MAX_COST is set: at the default cost limit (20,000) the
- * conversation's ChatMessages page (first: 30) is refused today ("Query Cost limit of 20000 exceeded, found
- * 71475"), so a conversation opened without live messages stays at "Loading messages…".
- */
-const ENV: Record<string, string> = process.env.JOURNEY_GRAPHQL_MAX_COST
-  ? { GRAPHQL_MAX_COST: process.env.JOURNEY_GRAPHQL_MAX_COST }
-  : {};
 
 const conversations = (page: Page) => page.getByRole("navigation", { name: "Conversations" });
 const messages = (page: Page) => page.getByRole("log", { name: "Messages" });
@@ -92,7 +84,7 @@ describe.skipIf(!e2eRuns)("journey: two newcomers chat, react, share an image, f
   const axeNotes: string[] = [];
 
   beforeAll(async () => {
-    [parley, browser] = await Promise.all([startParley(ENV), launchBrowser()]);
+    [parley, browser] = await Promise.all([startParley(), launchBrowser()]);
   });
   // a document the API refuses for its size breaks the page using it: say so, not only "timeout"
   afterEach(() => {
