@@ -1,7 +1,7 @@
 // A conversation of 10,000 messages scrolls without jank: the conversation is a virtual list (a bounded number
 // of rows in the DOM however much history is loaded), older pages prepend without moving what is on screen, and
 // the frame times of a scripted scroll are printed (not asserted tightly: a shared 2-core machine).
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, e2eRuns, launchBrowser, type Parley, screenshot, startParley, uniqueName } from "./harness.ts";
 
@@ -240,6 +240,14 @@ describe.skipIf(!e2eRuns)("scale", () => {
 
   it("scrolling up loads older pages, keeps the anchor in place and the DOM bounded", async () => {
     const log = page.getByRole("log", { name: "Messages" });
+    // older pages (ChatMessages with `before:`) are held until the test has noted where the anchor is, then let go:
+    // the comparison is then exactly "before the prepend" against "after it", whatever the timing
+    const held: Route[] = [];
+    await page.route("**/graphql", async (route) => {
+      const body = route.request().postData() ?? "";
+      if (body.includes('"operationName":"ChatMessages"') && /"before":"[^"]+"/.test(body)) held.push(route);
+      else await route.continue();
+    });
     await log.hover();
     const seen = new Set<number>();
     const shifts: number[] = [];
@@ -251,20 +259,27 @@ describe.skipIf(!e2eRuns)("scale", () => {
       steps += 1;
       await page.mouse.wheel(0, -400);
       await page.waitForTimeout(60);
-      const held = await anchor(page);
+      const info = await scrollerInfo(page);
+      if (!info) throw new Error("no message rows on screen");
+      for (const k of info.numbers) seen.add(k);
+      maxRows = Math.max(maxRows, info.rows);
+      if (held.length === 0) continue;
+      // near the top the list asked for an older page: note the anchor, let the page in, find the anchor again
+      await page.waitForTimeout(150); // the wheel's scroll has settled
+      const mark = await anchor(page);
       const before = await scrollerInfo(page);
-      if (!held || !before) throw new Error("no message rows on screen");
-      for (const k of before.numbers) seen.add(k);
-      maxRows = Math.max(maxRows, before.rows);
-      // near the top an older page is on its way (the list asks within 400 px): when it arrives (the scroll height
-      // grows) the anchor must not have moved
-      if (before.scrollTop < 600) {
-        await page.waitForTimeout(300);
-        const grown = await scrollerInfo(page);
-        const moved = await anchor(page, held.number);
-        if (grown && moved && grown.scrollHeight > before.scrollHeight) shifts.push(Math.abs(moved.top - held.top));
-      }
+      if (!mark || !before) throw new Error("no message rows on screen");
+      for (const route of held.splice(0)) await route.continue();
+      await expect
+        .poll(async () => (await scrollerInfo(page))?.scrollHeight ?? 0, { timeout: 10_000 })
+        .toBeGreaterThan(before.scrollHeight);
+      await page.waitForTimeout(100);
+      const moved = await anchor(page, mark.number);
+      // gone from the DOM: the list jumped away from it (as without virtua's shift mode)
+      shifts.push(moved ? Math.abs(moved.top - mark.top) : Number.POSITIVE_INFINITY);
     }
+    for (const route of held.splice(0)) await route.continue();
+    await page.unroute("**/graphql");
     const after = await scrollerInfo(page);
     maxRows = Math.max(maxRows, after?.rows ?? 0);
     console.log(
