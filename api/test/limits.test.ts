@@ -12,6 +12,7 @@ import {
   isEnumType,
   Kind,
   type OperationDefinitionNode,
+  parse,
 } from "graphql";
 import { type Client, createClient } from "graphql-ws";
 import { Redis } from "ioredis";
@@ -258,7 +259,7 @@ const OVER_LIMITS: Record<string, { query: string; message: RegExp }> = {
   maxDepth: { query: `{ ${nested(10, "__typename")} }`, message: /depth limit of 10 exceeded/ },
   maxCost: {
     query: "{ chats(first: 100) { nodes { messages(first: 100) { nodes { id content sender { username } } } } } }",
-    message: /Cost limit of 20000 exceeded/,
+    message: /Cost limit of 30000 exceeded/,
   },
   maxAliases: {
     query: `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: me { id }`).join(" ")} }`,
@@ -283,7 +284,7 @@ describe("GraphQL document limits (defaults)", () => {
   it("the test documents sit just past each limit", () => {
     expect(DEFAULT_GRAPHQL_LIMITS).toEqual({
       maxDepth: 10,
-      maxCost: 20_000,
+      maxCost: 30_000,
       maxAliases: 15,
       maxTokens: 1000,
       maxDirectives: 20,
@@ -418,7 +419,7 @@ describe("GraphQL cost with variables", () => {
     const result = await gql(server, ALIASED, { chats: 20, n: 100 }, alice);
     expect(result.data).toBeUndefined();
     expect(result.errors).toHaveLength(1);
-    expect(result.errors?.[0]?.message).toMatch(/Cost limit of 20000 exceeded/);
+    expect(result.errors?.[0]?.message).toMatch(/Cost limit of 30000 exceeded/);
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", limit: "maxCost" });
   });
 
@@ -436,6 +437,24 @@ describe("GraphQL cost with variables", () => {
     const result = await gql(server, ALIASED, { chats: 1, n: 5 }, alice);
     expect(result.errors).toBeUndefined();
     expect(result.data?.a14.nodes).toEqual([]);
+  });
+
+  it("a fragment costs what its fields cost in place (it names a selection, it is not a level)", () => {
+    const { schema } = createParleyYoga({
+      graphqlLimits: DEFAULT_GRAPHQL_LIMITS,
+      transportLimits: DEFAULT_TRANSPORT_LIMITS,
+    } as Deps).getEnveloped({});
+    const costOf = (source: string) => {
+      const message = costCheck(1)({ schema, document: parse(source), variableValues: { n: 50 } })?.message;
+      return Number(/found (\d+)/.exec(message ?? "")?.[1]);
+    };
+    const fields = "id lastMessage { id content sender { username } }";
+    const inline = costOf(`query($n: Int) { chats(first: $n) { nodes { ${fields} } } }`);
+    const spread = costOf(
+      `query($n: Int) { chats(first: $n) { nodes { ...Row } } } fragment Row on Chat { ...Inner } fragment Inner on Chat { ${fields} }`,
+    );
+    expect(inline).toBeGreaterThan(1000);
+    expect(spread).toBe(inline);
   });
 
   it("a variable's default counts, and an omitted page size counts as the largest page", async () => {

@@ -254,6 +254,12 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, args, ctx) => ctx.services.chat.requireChat(requireViewer(ctx).id, args.id, query),
   }),
+  message: t.field({
+    type: MessageRef,
+    description: "One message of a chat I am a member of: fresh attachment URLs, its reactions, who reacted.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.services.chat.message(requireViewer(ctx).id, args.id),
+  }),
   chatWith: t.prismaField({
     type: ChatRef,
     nullable: true,

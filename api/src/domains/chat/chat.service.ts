@@ -266,6 +266,12 @@ export class ChatService {
     return this.messageAt(viewerId, stored.chatId, stored.seq);
   }
 
+  /** One message of a chat the viewer is a member of, as they see it. */
+  async message(viewerId: string, messageId: string): Promise<MessagePayload> {
+    const { message, chat } = await this.requireMessage(viewerId, messageId);
+    return this.messageAt(viewerId, chat.id, message.seq);
+  }
+
   /** One message as the viewer sees it (read state, block flag), through the page loader. */
   async messageAt(viewerId: string, chatId: string, seq: number): Promise<MessagePayload> {
     const [message] = await this.pages.load({ chatId, viewerId, after: seq - 1, before: null, skip: 0, take: 1 });

@@ -1,5 +1,5 @@
 import type { Client } from "@urql/core";
-import { onReconnect } from "../graphql/connection.ts";
+import { connection, onReconnect } from "../graphql/connection.ts";
 import {
   ChatEventsDocument,
   ChatMessagesDocument,
@@ -15,7 +15,7 @@ export const DELIVERY_THROTTLE_MS = 1_000;
 /** setTyping at most this often while typing (the others show a typist for 5 s after each event). */
 export const TYPING_THROTTLE_MS = 3_000;
 /** Catch-up page size. */
-const CATCH_UP_PAGE = 100;
+const CATCH_UP_PAGE = 50;
 
 /**
  * Calls `send(key, value)` at most once per `ms` per key, always with the latest value (trailing), and never with
@@ -102,8 +102,18 @@ export async function catchUp(client: Client, chatId: string, cursor: string | n
   }
 }
 
+/**
+ * The newest message each open conversation had when the connection dropped: the catch-up starts there, even if
+ * the client's own refetch of the newest page lands first (which would leave a gap behind a long outage).
+ */
+const beforeDrop = new Map<string, string | null>();
+
 function catchUpAll(client: Client): void {
-  for (const [chatId, newest] of open) void catchUp(client, chatId, newest());
+  for (const [chatId, newest] of open) {
+    const from = beforeDrop.has(chatId) ? (beforeDrop.get(chatId) ?? null) : newest();
+    beforeDrop.delete(chatId);
+    void catchUp(client, chatId, from);
+  }
 }
 
 /**
@@ -128,6 +138,10 @@ export function chatEventsFeed(client: Client): () => void {
       acknowledge(event.chatId, event.message.cursor);
     }
   });
+  const stopConnection = connection.subscribe((state) => {
+    if (state !== "offline") return;
+    for (const [chatId, newest] of open) if (!beforeDrop.has(chatId)) beforeDrop.set(chatId, newest());
+  });
   const stopReady = onChatStreamReady(() => catchUpAll(client));
   const stopReconnect = onReconnect(() => catchUpAll(client));
   return () => {
@@ -135,6 +149,8 @@ export function chatEventsFeed(client: Client): () => void {
     viewer.unsubscribe();
     stopReady();
     stopReconnect();
+    stopConnection();
+    beforeDrop.clear();
     delivered = undefined;
   };
 }

@@ -6,7 +6,7 @@ import {
   OpenChatDocument,
   ViewerDocument,
 } from "../graphql/generated/graphql.ts";
-import { conversationsCache } from "./conversations.cache.ts";
+import { conversationsCache, forgetUnseen, unseenMessages } from "./conversations.cache.ts";
 import { type Answer, chatEventsForTests, testClient } from "./test-client.ts";
 
 const ME = { __typename: "Me", id: "u1", username: "ana", nickname: "Ana", avatar: "/a.png" };
@@ -26,6 +26,7 @@ const message = (id: string, chatId: string, createdAt: string, senderId = "u2",
   id,
   chatId,
   chatKind: "DIRECT",
+  cursor: createdAt,
   kind,
   content: `text ${id}`,
   createdAt,
@@ -68,6 +69,7 @@ const answer: Answer = (op) => {
 };
 
 beforeEach(() => {
+  forgetUnseen();
   fetches = 0;
   chats = [
     chat("c1", bo, message("m1", "c1", "2026-12-01T11:00:00.000Z")),
@@ -190,4 +192,22 @@ it("openChat puts a new chat first, once", async () => {
   await t.client.mutation(OpenChatDocument, { username: "dee" }).toPromise();
   expect(t.read()).toEqual(once);
   expect(fetches).toBe(1);
+});
+
+it("a burst in a new chat: a refetch that answers from before the second message is noticed and repeated", async () => {
+  const t = await setUp();
+  const first = message("m7", "c7", "2026-12-01T12:00:00.000Z");
+  const second = message("m8", "c7", "2026-12-01T12:00:01.000Z");
+  // the server's list as of the first message only
+  chats = [chat("c7", user("u7", "eve"), first, 1), ...chats];
+  t.push({ __typename: "MessageSentEvent", chatId: "c7", message: first });
+  t.push({ __typename: "MessageSentEvent", chatId: "c7", message: second });
+  await tick();
+  const rows = t.read()?.chats.nodes ?? [];
+  expect(rows[0]?.lastMessage?.id).toBe("m7");
+  expect(unseenMessages(rows)).toBe(true);
+  // the next answer has it: nothing missing any more, and it stays forgotten
+  chats = [chat("c7", user("u7", "eve"), second, 2), ...chats.slice(1)];
+  expect(unseenMessages(chats)).toBe(false);
+  expect(unseenMessages([])).toBe(false);
 });

@@ -77,22 +77,25 @@ export function conversationTouched(cache: Cache, chatId: string, message: Touch
   const chatKey = chatKeyOf(cache, chatId);
   const messageKey = cache.keyOfEntity({ __typename: "Message", id: message.id });
   if (!messageKey) return;
+  const lastKey = str(cache.resolve(chatKey, "lastMessage"));
+  // already applied (also when the chat has left the lists since: a GroupChangedEvent that removed me)
+  if (lastKey === messageKey) return;
   const pages = listPages(cache);
   const listed = pages.some((page) => page.nodes.includes(chatKey));
   if (!listed) {
     // unknown to every list: its row's fields are not in the cache, so ask the server for the lists again
     for (const page of pages) cache.invalidate("Query", "chats", page.args);
+    noteUnseen(chatId, message);
     return;
   }
 
-  const lastKey = str(cache.resolve(chatKey, "lastMessage"));
-  if (lastKey === messageKey) return;
   if (lastKey) {
     const lastAt = str(cache.resolve(lastKey, "createdAt"));
     if (lastAt && lastAt > message.createdAt) return;
   }
 
   cache.link(chatKey, "lastMessage", messageKey);
+  noteUnseen(chatId, message);
   const activityAt = str(cache.resolve(chatKey, "activityAt"));
   const unread = cache.resolve(chatKey, "unreadCount");
   const me = viewerId(cache);
@@ -176,6 +179,52 @@ export function chatReadBy(cache: Cache, chatId: string, byUserId: string): void
 function blocked(cache: Cache, chatKey: string): boolean {
   return cache.resolve(chatKey, "isBlockedByMe") === true || cache.resolve(chatKey, "hasBlockedMe") === true;
 }
+
+/**
+ * The latest message of each chat touched lately, until a list shows it. A list fetched again while events come
+ * in may answer from before one of them and overwrite it in the cache (a burst in a new chat: the second message
+ * arrives while the lists are fetched again for the first; a refetch after a presence or chat stream became
+ * live), so the list view checks the rows it gets against these (`unseenMessages`) and fetches again while one
+ * is missing. In the usual case the cache's own answer right after the event shows it, and it is forgotten.
+ */
+const unseen = new Map<string, { id: string; createdAt: string; tries: number }>();
+const MAX_UNSEEN = 100;
+const MAX_TRIES = 3;
+
+function noteUnseen(chatId: string, message: TouchingMessage): void {
+  const known = unseen.get(chatId);
+  if (known && known.createdAt >= message.createdAt) return;
+  unseen.set(chatId, { id: message.id, createdAt: message.createdAt, tries: known?.tries ?? 0 });
+  if (unseen.size > MAX_UNSEEN) {
+    const oldest = unseen.keys().next().value;
+    if (oldest !== undefined) unseen.delete(oldest);
+  }
+}
+
+/**
+ * Whether `rows` (the first page of a list) still miss a message touched lately: then fetch the list again. A
+ * message that shows is forgotten; one that never does (the chat is not listed for me) after MAX_TRIES answers.
+ */
+export function unseenMessages(
+  rows: readonly { id: string; lastMessage?: { id: string; createdAt: string } | null }[],
+): boolean {
+  let missing = false;
+  for (const [chatId, message] of unseen) {
+    const row = rows.find((one) => one.id === chatId);
+    const last = row?.lastMessage;
+    if (last && (last.id === message.id || last.createdAt >= message.createdAt)) {
+      unseen.delete(chatId);
+      continue;
+    }
+    message.tries += 1;
+    if (message.tries > MAX_TRIES) unseen.delete(chatId);
+    else missing = true;
+  }
+  return missing;
+}
+
+/** Tests: forget the unseen messages. */
+export const forgetUnseen = () => unseen.clear();
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((value, index) => value === b[index]);
 

@@ -7,6 +7,7 @@ const base: ConversationMessageFragment = {
   id: "m1",
   chatId: "c1",
   chatKind: "GROUP",
+  cursor: "1",
   kind: "TEXT",
   content: "hello",
   createdAt: "2026-12-01T10:00:00.000Z",

@@ -16,8 +16,23 @@ export interface DuelState {
   currentGame: DuelGameFragment | null;
 }
 
+/** A pending invitation past its expiry already reads as expired (the server's expiry job tells both sides later). */
+const lapsed = (invitation: DuelInvitationFieldsFragment, now: number) =>
+  invitation.expiresAt !== null && new Date(invitation.expiresAt).getTime() <= now;
+
+const expired = (invitation: DuelInvitationFieldsFragment, mine: boolean): DuelView => ({
+  kind: "ended",
+  outcome: { invitationId: invitation.id, status: "EXPIRED", mine, gameId: null },
+});
+
 /** A game with them first, then their invitation to me, then mine to them, then how the last one ended. */
-export function duelView(me: string, other: string, state: DuelState, outcome: DuelOutcome | undefined): DuelView {
+export function duelView(
+  me: string,
+  other: string,
+  state: DuelState,
+  outcome: DuelOutcome | undefined,
+  now = Date.now(),
+): DuelView {
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
   if (same(me, other)) return { kind: "self" };
   const game = state.currentGame;
@@ -27,10 +42,10 @@ export function duelView(me: string, other: string, state: DuelState, outcome: D
   const invited = state.incomingInvitations.find(
     (one) => one.status === "PENDING" && same(one.inviter.username, other),
   );
-  if (invited) return { kind: "invited", invitation: invited };
+  if (invited) return lapsed(invited, now) ? expired(invited, false) : { kind: "invited", invitation: invited };
   const outgoing = state.outgoingInvitation;
   if (outgoing && outgoing.status === "PENDING" && same(outgoing.invitee.username, other)) {
-    return { kind: "waiting", invitation: outgoing };
+    return lapsed(outgoing, now) ? expired(outgoing, true) : { kind: "waiting", invitation: outgoing };
   }
   if (outcome && outcome.status !== "ACCEPTED") return { kind: "ended", outcome };
   return { kind: "none" };

@@ -135,6 +135,21 @@ describe("duels cache", () => {
     });
   }
 
+  it("InvitationRejectedEvent and StreamReadyEvent change nothing in the cache", async () => {
+    const t = setup();
+    await settle();
+    const before = t.snapshot();
+    const rejected = event("InvitationRejectedEvent", {
+      action: "INVITE",
+      clientId: "tab",
+      message: "You are in an ongoing game.",
+      reason: "ENGAGED",
+      username: "bob",
+    });
+    expect(await twice(t, rejected)).toEqual(before);
+    expect(await twice(t, event("StreamReadyEvent", {}))).toEqual(before);
+  });
+
   it("inviteToDuel's result is my outgoing invitation; its cancellation (result and event) ends it once", async () => {
     const t = setup();
     await settle();

@@ -1,5 +1,6 @@
 import type {
   CacheExchangeOpts,
+  KeyingConfig,
   OptimisticMutationConfig,
   Resolver,
   ResolverConfig,
@@ -33,7 +34,21 @@ export function cacheOptions(parts: readonly DomainCache[]): CacheExchangeOpts {
     mergeOnce(optimistic, part.optimistic, "optimistic result");
   }
   const updates = { Mutation: mutations, Subscription: subscriptions };
-  return { schema, updates, resolvers: resolvers satisfies ResolverConfig, optimistic };
+  return { schema, keys: embeddedTypes(), updates, resolvers: resolvers satisfies ResolverConfig, optimistic };
+}
+
+/**
+ * Types without an `id` (pages, settings, receipts, events) are values inside their parent, not entities: saying so
+ * explicitly keeps graphcache from warning about each one.
+ */
+function embeddedTypes(): KeyingConfig {
+  const roots = new Set(["Query", "Mutation", "Subscription"]);
+  const keys: KeyingConfig = {};
+  for (const type of schema.__schema.types) {
+    if (type.kind !== "OBJECT" || roots.has(type.name) || type.name.startsWith("__")) continue;
+    if (!type.fields.some((field) => field.name === "id")) keys[type.name] = () => null;
+  }
+  return keys;
 }
 
 /** Two domains claiming one field would silently drop one's rule: refuse it at start-up instead. */

@@ -162,6 +162,16 @@ describe("notifications cache", () => {
     expect(t.snapshot()).toEqual({ count: 1, all: ["n1*", "n2"], allTotal: 2, unread: ["n1"], unreadTotal: 1 });
   });
 
+  it("StreamReadyEvent changes nothing in the cache (the live feed refetches after it)", async () => {
+    const t = setup();
+    await settle();
+    const before = t.snapshot();
+    t.emit({ notificationEvents: { __typename: "StreamReadyEvent", at: "2026-12-01T10:00:00.000Z" } });
+    t.emit({ notificationEvents: { __typename: "StreamReadyEvent", at: "2026-12-01T10:00:00.000Z" } });
+    await settle();
+    expect(t.snapshot()).toEqual(before);
+  });
+
   it("markAllNotificationsRead: everything read, Unread empty, count 0; twice changes nothing", async () => {
     const t = setup();
     await settle();

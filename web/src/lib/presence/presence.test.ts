@@ -3,9 +3,9 @@ import { cacheExchange } from "@urql/exchange-graphcache";
 import { expect, it } from "vitest";
 import { filter, makeSubject, map, merge, mergeMap, pipe, share } from "wonka";
 import { cacheOptions } from "../graphql/cache.ts";
-import { PresenceOfUsersDocument, UserProfileDocument } from "../graphql/generated/graphql.ts";
+import { UserProfileDocument } from "../graphql/generated/graphql.ts";
 import { presenceCache } from "./presence.cache.ts";
-import { watchList } from "./presence.ts";
+import { watchList, watchPresence } from "./presence.ts";
 
 const profile = (isOnline: boolean, lastActivity: string) => ({
   __typename: "User",
@@ -56,12 +56,16 @@ function setUp() {
     exchanges: [cacheExchange(cacheOptions([presenceCache])), network],
   });
   client.query(UserProfileDocument, { username: "bo" }).subscribe(() => {});
-  client.subscription(PresenceOfUsersDocument, { usernames: ["bo"] }).subscribe(() => {});
+  let ready = 0;
+  watchPresence(client, ["bo"], () => {
+    ready += 1;
+  });
   const read = () => client.readQuery(UserProfileDocument, { username: "bo" })?.data?.user;
   return {
     read,
     push: (event: Record<string, unknown>) => events.next({ presenceEvents: event }),
     fetched: () => fetched,
+    ready: () => ready,
     serverNow: (user: ReturnType<typeof profile>) => {
       serverUser = user;
     },
@@ -95,14 +99,15 @@ it("a presence change updates the user everywhere, and applying it twice changes
   expect(t.fetched()).toBe(1);
 });
 
-it("a StreamReadyEvent refetches the watched users' presence (a change missed while offline)", async () => {
+it("a StreamReadyEvent tells the watcher (which refetches what it shows) and leaves the cache alone", async () => {
   const t = setUp();
   await tick();
-  t.serverNow(profile(true, "2026-12-01T11:30:00.000Z"));
+  const before = t.read();
   t.push({ __typename: "StreamReadyEvent", at: "2026-12-01T11:30:00.000Z" });
   await tick();
-  expect(t.fetched()).toBe(2);
-  expect(t.read()?.isOnline).toBe(true);
+  expect(t.ready()).toBe(1);
+  expect(t.read()).toEqual(before);
+  expect(t.fetched()).toBe(1);
 });
 
 it("builds a bounded, distinct watch list", () => {

@@ -14,10 +14,14 @@ export function watchList(usernames: Iterable<string>): string[] {
 /**
  * Keeps a `presenceEvents(scope: USERS)` stream open for `usernames` until the returned function is called.
  * Its events land in the cache (presence.cache.ts), where User.isOnline and lastActivity are read by every view.
+ * `onReady` runs on each StreamReadyEvent (the stream is live, also after a reconnect): refetch what you show
+ * (network-only) to start from a complete picture.
  */
-export function watchPresence(client: Client, usernames: readonly string[]): () => void {
+export function watchPresence(client: Client, usernames: readonly string[], onReady?: () => void): () => void {
   const list = watchList(usernames);
   if (list.length === 0) return () => {};
-  const { unsubscribe } = client.subscription(PresenceOfUsersDocument, { usernames: list }).subscribe(() => {});
+  const { unsubscribe } = client.subscription(PresenceOfUsersDocument, { usernames: list }).subscribe((result) => {
+    if (result.data?.presenceEvents.__typename === "StreamReadyEvent") onReady?.();
+  });
   return unsubscribe;
 }

@@ -29,7 +29,9 @@ builder.mutationFields((t) => ({
   }),
   deleteMessage: t.field({
     type: MessageRef,
-    description: "Delete my own message: it stays as a tombstone; members get a MessageDeletedEvent.",
+    description:
+      "Delete my own message, or any message of a group I own or administer: it stays as a tombstone; members " +
+      "get a MessageDeletedEvent.",
     args: { messageId: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => ctx.services.messageEdits.deleteMessage(requireViewer(ctx).id, args.messageId),
   }),
