@@ -15,8 +15,7 @@ describe.skipIf(!e2eRuns)("connection resilience", () => {
   let chatId: string;
   beforeAll(async () => {
     // Access tokens of a few seconds: the sockets also close with 4403 (refresh, reconnect) during the test.
-    // GRAPHQL_MAX_COST: until ChatMessages (≈71,000) and ConversationList (≈37,000) fit the default 20,000
-    const env = { ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL), GRAPHQL_MAX_COST: "200000" };
+    const env = { ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL) };
     [parley, browser] = await Promise.all([startParley(env), launchBrowser()]);
     [alice, bob] = await Promise.all([newUser(browser, parley, "alice"), newUser(browser, parley, "bob")]);
     const opened = await gql<{ openChat: { chat: { id: string } } }>(bob.page, OPEN_CHAT, { username: alice.username });
