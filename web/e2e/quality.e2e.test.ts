@@ -32,8 +32,7 @@ describe.skipIf(!e2eRuns)("quality: accessibility and screenshots of the main sc
   const found: { screen: string; violations: AxeViolation[] }[] = [];
 
   beforeAll(async () => {
-    // GRAPHQL_MAX_COST: until ChatMessages (≈71,000) and ConversationList (≈37,000) fit the default 20,000
-    [parley, browser] = await Promise.all([startParley({ GRAPHQL_MAX_COST: "200000" }), launchBrowser()]);
+    [parley, browser] = await Promise.all([startParley(), launchBrowser()]);
     [alice, bob] = await Promise.all([newUser(browser, parley, "alice"), newUser(browser, parley, "bob")]);
     const opened = await gql<{ openChat: { chat: { id: string } } }>(bob.page, OPEN_CHAT, { username: alice.username });
     chatId = opened.data?.openChat.chat.id ?? "";
@@ -101,6 +100,23 @@ describe.skipIf(!e2eRuns)("quality: accessibility and screenshots of the main sc
     await alice.page.goto(`/chats/${chatId}`);
     await alice.page.getByRole("log", { name: "Messages" }).getByText("Sure, 8 pm works for me.").waitFor();
     await check(alice.page, "conversation");
+  });
+
+  it("a conversation in the dark theme", async () => {
+    await alice.page.emulateMedia({ colorScheme: "dark" });
+    await alice.page.goto(`/chats/${chatId}`);
+    await alice.page.getByRole("log", { name: "Messages" }).getByText("Sure, 8 pm works for me.").waitFor();
+    await check(alice.page, "conversation-dark");
+    await alice.page.emulateMedia({ colorScheme: "light" });
+  });
+
+  it("a profile", async () => {
+    await alice.page.goto(`/u/${bob.username}`);
+    await alice.page
+      .getByRole("heading", { name: new RegExp(bob.username) })
+      .first()
+      .waitFor();
+    await check(alice.page, "profile");
   });
 
   it("notifications", async () => {

@@ -1,7 +1,7 @@
 // The server restarted mid-conversation: the banner shows, the socket comes back, nothing is lost or doubled.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { e2eRuns, gql, launchBrowser, newUser, type Parley, startParley, type User } from "./harness.ts";
+import { e2eRuns, gql, launchBrowser, newUser, type Parley, screenshot, startParley, type User } from "./harness.ts";
 
 const OPEN_CHAT = `mutation E2eOpenChat($username: String!) { openChat(username: $username) { chat { id } } }`;
 
@@ -15,8 +15,7 @@ describe.skipIf(!e2eRuns)("connection resilience", () => {
   let chatId: string;
   beforeAll(async () => {
     // Access tokens of a few seconds: the sockets also close with 4403 (refresh, reconnect) during the test.
-    // GRAPHQL_MAX_COST: until ChatMessages (≈71,000) and ConversationList (≈37,000) fit the default 20,000
-    const env = { ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL), GRAPHQL_MAX_COST: "200000" };
+    const env = { ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL) };
     [parley, browser] = await Promise.all([startParley(env), launchBrowser()]);
     [alice, bob] = await Promise.all([newUser(browser, parley, "alice"), newUser(browser, parley, "bob")]);
     const opened = await gql<{ openChat: { chat: { id: string } } }>(bob.page, OPEN_CHAT, { username: alice.username });
@@ -52,6 +51,7 @@ describe.skipIf(!e2eRuns)("connection resilience", () => {
     const restarting = parley.restart({ downMs: 500 });
     await expect.poll(() => banner(alice.page).textContent(), { timeout: 10_000 }).toMatch(/Reconnecting/);
     await alice.context.setOffline(true);
+    await screenshot(alice.page, "connection-lost");
     await restarting;
     const meanwhile = ["while you were away 1", "while you were away 2", "while you were away 3"];
     for (const text of meanwhile) await say(bob, text);
